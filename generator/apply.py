@@ -1,0 +1,73 @@
+"""Write a plan all or nothing: stage every file first, then move them into place, rolling
+back if anything fails part way (an exception, Ctrl-C, a full disk)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from generator.errors import ScaffoldError
+from generator.manifest import MANIFEST, STATE_DIR, Entry, Manifest, base_path, digest
+from generator.plan import Action, Plan
+
+
+def apply_plan(root: Path, plan: Plan, manifest: Manifest) -> None:
+    """Write what the plan writes and record the new bases in the manifest."""
+    outputs: dict[str, str] = {}
+    for change in plan.changes:
+        if change.writes and change.text is not None:
+            outputs[change.path] = change.text
+        if change.action is Action.CONFLICT and change.text is None:
+            continue  # keep the old base: the next run merges again
+        manifest.files[change.path] = Entry(change.source, digest(change.new))
+        outputs[base_path(change.path)] = change.new
+    outputs[MANIFEST] = manifest.to_json()
+    write_all(root, outputs)
+
+
+def write_all(root: Path, outputs: dict[str, str]) -> None:
+    """Write every file or none. Raises ScaffoldError with one sentence on failure."""
+    state = root / STATE_DIR
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=state))
+    except OSError as error:
+        raise ScaffoldError(f"cannot write to {root}: {error.strerror or error}") from None
+    backups = staging / "backup"
+    moved: list[tuple[Path, Path | None]] = []  # (target, backup of what it replaced)
+    try:
+        for relative, text in outputs.items():
+            staged = staging / "new" / relative
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_text(text, encoding="utf-8")
+        for relative in outputs:
+            target = root / relative
+            backup = None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                backup = backups / relative
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, backup)
+            moved.append((target, backup))
+            os.replace(staging / "new" / relative, target)
+    except BaseException as error:
+        _roll_back(moved)
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise ScaffoldError(
+                f"nothing was changed: writing failed ({error.strerror or error})"
+            ) from None
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _roll_back(moved: list[tuple[Path, Path | None]]) -> None:
+    for target, backup in reversed(moved):
+        with contextlib.suppress(OSError):
+            if backup is not None:
+                os.replace(backup, target)
+            elif target.exists():
+                target.unlink()

@@ -1,0 +1,184 @@
+"""The `scaffold` command: a thin typer layer over the library. Heavy modules load lazily so
+`scaffold --help` answers at once."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from generator.errors import ScaffoldError, SpecError
+
+app = typer.Typer(
+    name="scaffold",
+    help=(
+        "Scaffold complete, layered, tested backend resources from a short YAML spec.\n\n"
+        "Examples:\n\n"
+        "  scaffold new gamelearn --no-input\n\n"
+        "  cd gamelearn && scaffold resource reviews\n\n"
+        "  scaffold resource reviews --dry-run\n\n"
+        "  scaffold validate specs/"
+    ),
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document (for tools).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="Folder (and project name) to create.")],
+    stack: Annotated[str, typer.Option(help="Target stack.")] = "fastapi",
+    no_input: Annotated[bool, typer.Option("--no-input", help="Take every default.")] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Create a project from the stack's copier template.
+
+    Example: scaffold new gamelearn --no-input
+    """
+    with _reporting(as_json, debug):
+        from generator.project import new_project
+
+        destination = Path(name)
+        project_name = destination.resolve().name
+        new_project(destination, stack, {"project_name": project_name}, interactive=not no_input)
+        if as_json:
+            _print_json({"ok": True, "project": str(destination), "stack": stack})
+        elif not quiet:
+            from generator import output
+
+            output.project_created(destination, stack)
+
+
+@app.command()
+def resource(
+    names: Annotated[list[str], typer.Argument(help="Resource names, singular or plural.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files you edited (says which).")
+    ] = False,
+    force_conflicts: Annotated[
+        bool,
+        typer.Option("--force-conflicts", help="Write conflicting merges with conflict markers."),
+    ] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Generate or regenerate resources from specs/<plural>.yaml.
+
+    With no spec yet, writes a commented starter spec and generates from it. Files you edited
+    are merged with the new output, never overwritten.
+
+    Example: scaffold resource reviews
+    """
+    with _reporting(as_json, debug):
+        from generator.generate import Options, generate_resources
+        from generator.project import Project
+
+        project = Project.find(Path.cwd())
+        options = Options(dry_run=dry_run, force=force, force_conflicts=force_conflicts)
+        result = generate_resources(project, names, options)
+        if as_json:
+            from generator import output
+
+            _print_json(output.result_json(result))
+        elif not quiet or result.plan.conflicts:
+            from generator import output
+
+            output.resource_result(project, result, show_diff=dry_run)
+        if result.plan.conflicts:
+            raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Spec files or folders (default: specs/).")
+    ] = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Check spec files; problems print as file:line:col: message.
+
+    Example: scaffold validate specs/
+    """
+    with _reporting(as_json, debug):
+        from generator.validate import validate_paths
+
+        checked = validate_paths(paths or [Path("specs")])
+        if as_json:
+            _print_json({"ok": True, "checked": checked, "diagnostics": []})
+        elif not quiet:
+            print(f"{len(checked)} spec(s) valid: {', '.join(checked)}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec format (for editor completion and checks)."""
+    from generator.spec.model import ResourceSpec
+
+    print(json.dumps(ResourceSpec.model_json_schema(), indent=2))
+
+
+@contextmanager
+def _reporting(as_json: bool, debug: bool) -> Iterator[None]:
+    """Turn user-facing failures into one located message and exit code 2, no traceback."""
+    try:
+        yield
+    except ScaffoldError as error:
+        _fail(error, as_json)
+    except KeyboardInterrupt:
+        _fail(ScaffoldError("interrupted; nothing was changed"), as_json)
+    except typer.Exit:
+        raise
+    except Exception as error:  # an internal bug: say so plainly
+        if debug:
+            raise
+        _fail(
+            ScaffoldError(
+                f"internal error: {error.__class__.__name__}: {error} (rerun with --debug)"
+            ),
+            as_json,
+            code=3,
+        )
+
+
+def _fail(error: ScaffoldError, as_json: bool, code: int | None = None) -> NoReturn:
+    exit_code = code or error.exit_code
+    if as_json:
+        diagnostics = error.diagnostics if isinstance(error, SpecError) else []
+        _print_json(
+            {
+                "ok": False,
+                "error": str(error),
+                "diagnostics": [d.as_dict() for d in diagnostics],
+            }
+        )
+    else:
+        prefix = "" if isinstance(error, SpecError) else "error: "
+        print(f"{prefix}{error}", file=sys.stderr)
+    raise typer.Exit(exit_code)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def main() -> None:
+    app()

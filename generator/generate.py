@@ -1,0 +1,110 @@
+"""The resource pipeline: spec -> context -> render -> format -> plan -> apply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.apply import apply_plan, write_all
+from generator.context import ResourceContext, build_resource
+from generator.errors import Diagnostic, ScaffoldError, SpecError
+from generator.manifest import Manifest
+from generator.naming import Names
+from generator.plan import Plan, plan_files
+from generator.project import Project
+from generator.render import Renderer
+from generator.spec import load_spec, load_spec_text
+from generator.spec.starter import starter_spec
+from generator.stacks import Stack
+
+WIRING_SOURCE = "wiring"  # manifest source of files rendered from every resource
+
+
+@dataclass
+class Options:
+    dry_run: bool = False
+    force: bool = False
+    force_conflicts: bool = False
+
+
+@dataclass
+class Result:
+    plan: Plan
+    resources: list[str]
+    starter_specs: list[str] = field(default_factory=list)  # spec files written for the user
+    written: bool = False
+
+
+def generate_resources(project: Project, names: list[str], options: Options) -> Result:
+    """Generate (or regenerate) the named resources and rewire every generated resource."""
+    stack = project.stack
+    manifest = Manifest.load(project.root)
+    wanted = {Names.from_name(n).plural: project.spec_path(n) for n in names}
+    starters: dict[str, str] = {}  # spec path -> starter text, for specs that do not exist yet
+    for plural, spec_path in wanted.items():
+        if not (project.root / spec_path).exists():
+            starters[spec_path] = starter_spec(plural)
+    everything = {**manifest.resources, **wanted}
+    contexts = _load_contexts(project, everything, starters)
+
+    renderer = Renderer(stack)
+    rendered: dict[str, tuple[str, str]] = {}
+    for plural in wanted:
+        context = contexts[plural]
+        for path, text in renderer.resource(context).items():
+            rendered[path] = (context.spec_path, text)
+    wiring = renderer.wiring(list(contexts.values()))
+    rendered.update({path: (WIRING_SOURCE, text) for path, text in wiring.items()})
+    rendered = {
+        path: (source, _format(stack, path, text)) for path, (source, text) in rendered.items()
+    }
+
+    initial = {p: _format(stack, p, t) for p, t in renderer.wiring([]).items()}
+    plan = plan_files(
+        project.root,
+        rendered,
+        manifest,
+        initial_bases=initial,
+        force=options.force,
+        force_conflicts=options.force_conflicts,
+    )
+    result = Result(plan, sorted(wanted), sorted(starters))
+    if options.dry_run:
+        return result
+    if starters:
+        write_all(project.root, starters)
+    manifest.resources.update(wanted)
+    apply_plan(project.root, plan, manifest)
+    result.written = True
+    return result
+
+
+def _load_contexts(
+    project: Project, specs: dict[str, str], starters: dict[str, str]
+) -> dict[str, ResourceContext]:
+    contexts: dict[str, ResourceContext] = {}
+    diagnostics: list[Diagnostic] = []
+    for plural, spec_path in sorted(specs.items()):
+        reserved = project.stack.reserved_names
+        try:
+            if spec_path in starters:
+                spec = load_spec_text(starters[spec_path], spec_path, plural, reserved)
+            else:
+                spec = load_spec(project.root / spec_path, spec_path, reserved)
+        except SpecError as error:
+            diagnostics += error.diagnostics
+            continue
+        contexts[plural] = build_resource(spec, spec_path, project.stack)
+    if diagnostics:
+        raise SpecError(diagnostics)
+    return contexts
+
+
+def _format(stack: Stack, path: str, text: str) -> str:
+    language = stack.language
+    if Path(path).suffix in language.formats:
+        return language.formatter(text, path)
+    return text
+
+
+__all__ = ["Options", "Result", "ScaffoldError", "generate_resources"]

@@ -1,0 +1,90 @@
+"""Python: exact literals, isort-style import blocks, and black (in process, one mode per run)."""
+
+from __future__ import annotations
+
+import keyword
+import sys
+from functools import cache
+from typing import Any
+
+from generator.languages import Language
+
+
+def literal(value: Any) -> str:
+    """A Python literal that evaluates to exactly ``value`` (strings, numbers, lists, dicts)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, str | int | float | bool) or value is None:
+        return repr(value)
+    raise TypeError(f"no Python literal for {type(value).__name__}")
+
+
+def import_block(specs: list[str], first_party: str = "app") -> str:
+    """``["sqlalchemy:String", "uuid", "app.models.base:Base"]`` -> sorted import lines in
+    stdlib / third-party / first-party sections, as isort (ruff's `I` rules) writes them."""
+    straight: set[str] = set()
+    names: dict[str, set[str]] = {}
+    for spec in specs:
+        module, _, name = spec.partition(":")
+        if name:
+            names.setdefault(module, set()).add(name)
+        else:
+            straight.add(module)
+
+    def section(module: str) -> int:
+        top = module.split(".")[0]
+        if top in sys.stdlib_module_names or top == "__future__":
+            return 0 if top == "__future__" else 1
+        return 3 if top == first_party else 2
+
+    blocks: list[str] = []
+    for number in range(4):
+        lines = [f"import {m}" for m in sorted(straight) if section(m) == number]
+        lines += [
+            f"from {m} import {', '.join(sorted(names[m], key=_isort_key))}"
+            for m in sorted(names)
+            if section(m) == number
+        ]
+        if lines:
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    # isort's force_sort_within_sections=false order: CONSTANTS, Classes, functions.
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
+
+
+@cache
+def _black_mode() -> Any:
+    import black
+
+    return black.Mode(target_versions={black.TargetVersion.PY311})
+
+
+def format_python(text: str, path: str) -> str:
+    import black
+
+    try:
+        return str(black.format_str(text, mode=_black_mode()))
+    except black.InvalidInput as error:
+        raise RenderedCodeError(path, str(error)) from None
+
+
+class RenderedCodeError(Exception):
+    """A template produced code that does not parse: a bug in the template, not user input."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: rendered code does not parse ({reason})")
+
+
+LANGUAGE = Language(
+    name="python",
+    keywords=frozenset(keyword.kwlist),
+    filters={"literal": literal, "imports": import_block},
+    formatter=format_python,
+    formats=(".py",),
+)

@@ -1,0 +1,50 @@
+"""Every name form of a resource, derived once from what the user typed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import inflection
+
+_WORD_SEPARATORS = re.compile(r"[\s\-.]+")
+
+
+def snake_case(name: str) -> str:
+    """``ratingValue``, ``Rating Value``, ``rating-value`` -> ``rating_value``."""
+    return inflection.underscore(_WORD_SEPARATORS.sub("_", name.strip())).strip("_")
+
+
+@dataclass(frozen=True)
+class Names:
+    """Name forms of one resource. Templates read these; they never compute names."""
+
+    singular: str  # review, lesson_progress
+    plural: str  # reviews, lesson_progresses
+    class_name: str  # Review, LessonProgress
+    plural_class_name: str  # Reviews, LessonProgresses
+    kebab_plural: str  # reviews, lesson-progresses (URL segment)
+    human: str  # review, lesson progress
+    human_plural: str  # reviews, lesson progresses
+    table: str  # reviews, lesson_progresses
+    id_param: str  # review_id, lesson_progress_id
+
+    @classmethod
+    def from_name(cls, name: str) -> Names:
+        """Accept singular or plural, in any case: ``reviews``, ``Review``, ``LessonProgress``."""
+        singular = inflection.singularize(snake_case(name))
+        plural = inflection.pluralize(singular)
+        return cls(
+            singular=singular,
+            plural=plural,
+            class_name=inflection.camelize(singular),
+            plural_class_name=inflection.camelize(plural),
+            kebab_plural=plural.replace("_", "-"),
+            human=singular.replace("_", " "),
+            human_plural=plural.replace("_", " "),
+            table=plural,
+            id_param=f"{singular}_id",
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.__dict__)

@@ -1,0 +1,110 @@
+"""What a person sees: the plan as a coloured list, diffs, and the next step."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.syntax import Syntax
+
+from generator.generate import Result
+from generator.plan import Action, FileChange
+from generator.project import Project
+
+STYLES = {
+    Action.CREATE: "green",
+    Action.UPDATE: "cyan",
+    Action.MERGED: "cyan",
+    Action.OVERWRITE: "yellow",
+    Action.UNCHANGED: "dim",
+    Action.KEPT: "dim",
+    Action.CONFLICT: "bold red",
+}
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+def project_created(destination: Path, stack: str) -> None:
+    console.print(f"[green]Created[/] {destination} ({stack})")
+    console.print("Next:")
+    console.print(f"  cd {destination}")
+    console.print("  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'", markup=False)
+    console.print("  scaffold resource reviews      # writes specs/reviews.yaml, then generates")
+    console.print("  uvicorn app.main:app --reload  # http://127.0.0.1:8000/docs")
+
+
+def resource_result(project: Project, result: Result, show_diff: bool) -> None:
+    verb = "Would generate" if not result.written else "Generated"
+    console.print(f"{verb} {', '.join(result.resources)} ({project.stack.name})")
+    for spec in result.starter_specs:
+        state = "would write" if not result.written else "wrote"
+        console.print(f"  [green]{state} starter spec[/] {spec}")
+    for change in result.plan.changes:
+        console.print(f"  [{STYLES[change.action]}]{change.action.value:<10}[/] {change.path}")
+        if show_diff and change.writes:
+            _diff(change)
+    for change in result.plan.conflicts:
+        where = ", ".join(f"line {n}" for n in change.conflict_lines)
+        errors.print(
+            f"[bold red]conflict[/] {change.path} ({where}): your edits overlap the new output;"
+            + (" written with conflict markers" if change.text else " left as you had it")
+        )
+    _summary(result)
+    _next_step(project, result)
+
+
+def _diff(change: FileChange) -> None:
+    diff = difflib.unified_diff(
+        (change.disk or "").splitlines(keepends=True),
+        (change.text or "").splitlines(keepends=True),
+        fromfile=f"a/{change.path}",
+        tofile=f"b/{change.path}",
+    )
+    text = "".join(diff)
+    if text:
+        console.print(Syntax(text, "diff", theme="ansi_dark", background_color="default"))
+
+
+def _summary(result: Result) -> None:
+    counts = [
+        f"{result.plan.count(action)} {action.value}"
+        for action in Action
+        if result.plan.count(action)
+    ]
+    prefix = "Nothing written (dry run): " if not result.written else ""
+    console.print(prefix + ", ".join(counts) + ".")
+
+
+def _next_step(project: Project, result: Result) -> None:
+    if result.starter_specs and result.written:
+        spec = result.starter_specs[0]
+        console.print(
+            f"Next: edit the fields in {spec}, then run `scaffold resource"
+            f" {' '.join(result.resources)}` again."
+        )
+    elif result.plan.conflicts:
+        console.print("Next: resolve the conflicts above, then run the same command again.")
+    elif result.written:
+        tests = " ".join(f"tests/test_{name}.py" for name in result.resources)
+        console.print(f"Next: {' '.join(project.stack.test_command)} {tests}")
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    return {
+        "ok": not result.plan.conflicts,
+        "written": result.written,
+        "resources": result.resources,
+        "starter_specs": result.starter_specs,
+        "files": [
+            {
+                "path": c.path,
+                "action": c.action.value,
+                "source": c.source,
+                "conflicts": c.conflict_lines,
+            }
+            for c in result.plan.changes
+        ],
+    }

@@ -1,0 +1,73 @@
+"""A generated project: found by its scaffold.toml; created from the stack's copier template."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import ScaffoldError
+from generator.naming import Names
+from generator.stacks import Stack, load_stack
+
+CONFIG_FILE = "scaffold.toml"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    stack: Stack
+    specs_dir: str  # relative to root, posix
+
+    @classmethod
+    def find(cls, start: Path) -> Project:
+        """The project containing ``start`` (it or a parent holds scaffold.toml)."""
+        start = start.resolve()
+        for folder in (start, *start.parents):
+            config = folder / CONFIG_FILE
+            if config.is_file():
+                return cls._read(folder, config)
+        raise ScaffoldError(
+            f"{start} is not inside a scaffold project (no {CONFIG_FILE} here or above);"
+            " create one with `scaffold new NAME` or cd into one"
+        )
+
+    @classmethod
+    def _read(cls, root: Path, config: Path) -> Project:
+        try:
+            data = tomllib.loads(config.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ScaffoldError(f"{config}: cannot read the project settings ({error})") from None
+        stack = data.get("stack")
+        if not isinstance(stack, str):
+            raise ScaffoldError(f'{config}: expected a line like: stack = "fastapi"')
+        specs = data.get("specs", "specs")
+        return cls(root, load_stack(stack), str(specs))
+
+    def spec_path(self, name: str) -> str:
+        """specs/<plural>.yaml for a resource name in any form."""
+        return f"{self.specs_dir}/{Names.from_name(name).plural}.yaml"
+
+
+def new_project(
+    destination: Path, stack_name: str, data: dict[str, str], interactive: bool
+) -> Path:
+    """Copy the stack's copier template into ``destination`` (which must not hold files)."""
+    stack = load_stack(stack_name)
+    if destination.exists() and any(destination.iterdir()):
+        raise ScaffoldError(f"{destination} already exists and is not empty")
+    try:
+        destination.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ScaffoldError(f"cannot create {destination}: {error.strerror or error}") from None
+    from copier import run_copy  # heavy: imported only when a project is made
+
+    run_copy(
+        str(stack.project_dir),
+        str(destination),
+        data=data,
+        defaults=not interactive,
+        unsafe=True,
+        quiet=True,
+    )
+    return destination

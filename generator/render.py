@@ -1,0 +1,58 @@
+"""Render a stack's templates in memory: {output path: text}. Rendering never writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.context import ResourceContext
+from generator.stacks import Stack
+
+TEMPLATE_SUFFIX = ".jinja"
+
+
+class Renderer:
+    """One Jinja environment per stack and run; templates are compiled once."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(stack.root)),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            autoescape=False,
+        )
+        self.env.filters.update(stack.language.filters)
+
+    def resource(self, resource: ResourceContext) -> dict[str, str]:
+        """Every file of one resource."""
+        return self._render_tree(
+            self.stack.resource_dir, {"resource": resource}, resource.names.as_dict()
+        )
+
+    def wiring(self, resources: list[ResourceContext]) -> dict[str, str]:
+        """Files rendered from all generated resources together (e.g. the router list)."""
+        ordered = sorted(resources, key=lambda r: r.names.plural)
+        return self._render_tree(self.stack.wiring_dir, {"resources": ordered}, {})
+
+    def _render_tree(
+        self, folder: Path, context: dict[str, Any], path_names: dict[str, str]
+    ) -> dict[str, str]:
+        """Render every template below ``folder``; its file name may use the name forms,
+        e.g. app/models/{{plural}}.py.jinja."""
+        files: dict[str, str] = {}
+        for template in _templates(folder):
+            relative = template.relative_to(folder).as_posix().removesuffix(TEMPLATE_SUFFIX)
+            output = self.env.from_string(relative).render(path_names)
+            name = template.relative_to(self.stack.root).as_posix()
+            files[output] = self.env.get_template(name).render(context)
+        return files
+
+
+def _templates(folder: Path) -> Iterator[Path]:
+    yield from sorted(p for p in folder.rglob(f"*{TEMPLATE_SUFFIX}") if p.is_file())

@@ -1,0 +1,200 @@
+"""Load a spec file: YAML with positions -> ResourceSpec, every problem located as file:line:col."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from generator.errors import Diagnostic, ScaffoldError, SpecError
+from generator.naming import Names
+from generator.spec.model import (
+    FIELD_TYPES,
+    KEY_MARK,
+    FieldSpec,
+    Pagination,
+    ResourceSpec,
+    field_name_problems,
+)
+
+Position = tuple[int, int]  # 1-based line and column
+
+
+def load_spec(
+    path: Path, shown_as: str | None = None, reserved: frozenset[str] = frozenset()
+) -> ResourceSpec:
+    """Read and validate one spec file. Raises SpecError with every problem found.
+
+    The file name is the resource's plural (specs/reviews.yaml); ``reserved`` holds field
+    names the target stack cannot take."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScaffoldError(f"{shown_as or path}: no such spec file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScaffoldError(f"{shown_as or path}: cannot read the spec ({error})") from None
+    return load_spec_text(text, shown_as or str(path), path.stem, reserved)
+
+
+def load_spec_text(
+    text: str, source: str, file_stem: str, reserved: frozenset[str] = frozenset()
+) -> ResourceSpec:
+    """Validate spec text; ``source`` names it in diagnostics; ``file_stem`` is the plural the
+    file is named for (it fills a missing `resource` and must agree with a given one)."""
+    try:
+        document = YAML(typ="rt").load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        raise SpecError(
+            [Diagnostic(source, line, column, f"YAML syntax error: {problem}")]
+        ) from None
+    if document is None:
+        raise SpecError([Diagnostic(source, 1, 1, _EMPTY)])
+    if not isinstance(document, CommentedMap):
+        raise SpecError([Diagnostic(source, *_position(document, ()), _EMPTY)])
+
+    data = _plain(document)
+    expected = Names.from_name(file_stem)
+    data.setdefault("resource", expected.singular)
+    diagnostics = _name_diagnostics(document, source, reserved)
+    declared = data["resource"]
+    if isinstance(declared, str) and Names.from_name(declared).plural != expected.plural:
+        diagnostics.append(
+            Diagnostic(
+                source,
+                *_position(document, ("resource",)),
+                f"resource {declared!r} does not match the file name: a file for it is named"
+                f" {Names.from_name(declared).plural}.yaml, and this one expects"
+                f" resource: {expected.singular}",
+            )
+        )
+    try:
+        spec = ResourceSpec.model_validate(data)
+    except ValidationError as error:
+        diagnostics += [_diagnostic(document, source, e) for e in error.errors()]
+        raise SpecError(diagnostics) from None
+    if diagnostics:
+        raise SpecError(diagnostics)
+    return spec
+
+
+_EMPTY = "expected a mapping with `resource` and `fields`, for example:  fields: {title: string}"
+
+
+def _name_diagnostics(
+    document: CommentedMap, source: str, reserved: frozenset[str]
+) -> list[Diagnostic]:
+    fields = document.get("fields")
+    if not isinstance(fields, CommentedMap):
+        return []
+    problems = field_name_problems([str(k) for k in fields], reserved)
+    return [
+        Diagnostic(source, *_key_position(fields, raw), message)
+        for raw, message in problems.items()
+    ]
+
+
+def _diagnostic(document: CommentedMap, source: str, error: Any) -> Diagnostic:
+    loc = tuple(error["loc"])
+    message = str(error["msg"])
+    kind = error["type"]
+    if kind == "value_error" and KEY_MARK in message:
+        _, key, message = message.split(KEY_MARK, 2)
+        loc = (*loc, key)
+    elif kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    elif kind == "extra_forbidden":
+        message = _unknown_key(loc)
+    elif kind == "literal_error" and loc[-1:] == ("type",):
+        message = _unknown_choice("type", error["input"], FIELD_TYPES)
+    elif kind == "literal_error":
+        message = f"{message}, got {error['input']!r}"
+    elif kind == "missing":
+        message = f"missing required key `{loc[-1]}`"
+        return Diagnostic(source, *_position(document, loc[:-1]), message)
+    else:
+        message = f"`{loc[-1]}`: {message}, got {error['input']!r}" if loc else message
+    return Diagnostic(source, *_position(document, loc), message)
+
+
+def _unknown_key(loc: tuple[Any, ...]) -> str:
+    key = str(loc[-1])
+    model: type[BaseModel] = ResourceSpec
+    if loc[:1] == ("fields",):
+        model = FieldSpec
+    elif loc[:1] == ("pagination",):
+        model = Pagination
+    return _unknown_choice("key", key, tuple(model.model_fields))
+
+
+def _unknown_choice(what: str, given: Any, choices: tuple[str, ...]) -> str:
+    message = f"unknown {what} {given!r}"
+    close = difflib.get_close_matches(str(given), choices, n=1, cutoff=0.6)
+    if close:
+        return f"{message}; did you mean {close[0]!r}?"
+    return f"{message}; expected one of: {', '.join(choices)}"
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's round-trip nodes -> plain dicts, lists and scalars."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def _position(document: Any, loc: tuple[Any, ...]) -> Position:
+    """The position of the value at ``loc``, falling back to the deepest node that exists."""
+    node = document
+    position: Position = (1, 1)
+    for index, key in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(node, CommentedMap) and key in node:
+            line, column = (
+                node.lc.key(key) if last and _is_key_error(node, key) else node.lc.value(key)
+            )
+            position = (line + 1, column + 1)
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line, column = node.lc.item(key)
+            position = (line + 1, column + 1)
+            node = node[key]
+        else:
+            if isinstance(node, CommentedMap) and node.lc.line is not None:
+                position = (node.lc.line + 1, node.lc.col + 1)
+            break
+    return position
+
+
+def _is_key_error(node: CommentedMap, key: Any) -> bool:
+    # An unknown key, or a mapping value: point at the key itself.
+    return isinstance(node[key], CommentedMap) or key not in _known_keys()
+
+
+def _known_keys() -> frozenset[str]:
+    return (
+        frozenset(ResourceSpec.model_fields)
+        | frozenset(FieldSpec.model_fields)
+        | frozenset(Pagination.model_fields)
+    )
+
+
+def _key_position(mapping: CommentedMap, key: str) -> Position:
+    line, column = mapping.lc.key(key)
+    return line + 1, column + 1

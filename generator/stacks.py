@@ -1,0 +1,63 @@
+"""Stacks are data: a folder under templates/ with a stack.yaml the core loads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from generator.errors import ScaffoldError
+from generator.languages import Language, get_language
+
+
+def templates_root() -> Path:
+    """templates/ inside the installed package, or at the repository root in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise ScaffoldError(f"the templates folder is missing from the installation ({here})")
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    description: str
+    root: Path
+    language: Language
+    project_dir: Path
+    resource_dir: Path
+    wiring_dir: Path
+    test_command: tuple[str, ...]
+    reserved_names: frozenset[str]
+    types: dict[str, dict[str, Any]]
+
+
+def available_stacks() -> list[str]:
+    return sorted(p.parent.name for p in templates_root().glob("*/stack.yaml"))
+
+
+@cache
+def load_stack(name: str) -> Stack:
+    root = templates_root() / name
+    manifest = root / "stack.yaml"
+    if not manifest.is_file():
+        known = ", ".join(available_stacks()) or "none"
+        raise ScaffoldError(f"unknown stack {name!r}; available stacks: {known}")
+    data = YAML(typ="safe").load(manifest.read_text(encoding="utf-8"))
+    language = get_language(data["language"])
+    return Stack(
+        name=data["name"],
+        description=data["description"],
+        root=root,
+        language=language,
+        project_dir=root / data["project"],
+        resource_dir=root / data["resource"],
+        wiring_dir=root / data["wiring"],
+        test_command=tuple(data["test_command"]),
+        reserved_names=language.keywords | frozenset(data.get("reserved_names", ())),
+        types=data["types"],
+    )
