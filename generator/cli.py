@@ -49,11 +49,11 @@ def new(
     Example: scaffold new gamelearn --no-input
     """
     with _reporting(as_json, debug):
-        from generator.project import new_project
+        from generator.project import new_project, project_slug
 
         destination = Path(name)
-        project_name = destination.resolve().name
-        new_project(destination, stack, {"project_name": project_name}, interactive=not no_input)
+        data = {"project_name": project_slug(destination.resolve().name)}
+        new_project(destination, stack, data, interactive=not no_input)
         if as_json:
             _print_json({"ok": True, "project": str(destination), "stack": stack})
         elif not quiet:

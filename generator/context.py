@@ -101,6 +101,17 @@ def build_resource(spec: ResourceSpec, spec_path: str, stack: Stack) -> Resource
     )
 
 
+def describe(spec: ResourceSpec) -> dict[str, Any]:
+    """The resource as plain data for stack-neutral tools (the HTTP conformance suite)."""
+    names = Names.from_name(spec.resource)
+    return {
+        "resource": names.singular,
+        "plural": names.kebab_plural,
+        "fields": normalised_field_data(spec),
+        "pagination": spec.pagination.model_dump(),
+    }
+
+
 def normalised_field_data(spec: ResourceSpec) -> dict[str, dict[str, Any]]:
     """Plain field dicts with every key present, as generator.samples and the conformance
     suite take them (string fields carry their effective max_length)."""

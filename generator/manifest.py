@@ -21,6 +21,8 @@ BASE_SUFFIX = ".base"
 def base_path(path: str) -> str:
     """Where the base of the generated file ``path`` is kept, relative to the project."""
     return f"{BASE_DIR}/{path}{BASE_SUFFIX}"
+
+
 FORMAT_VERSION = 1
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,10 @@ errors = Console(stderr=True, highlight=False)
 def project_created(destination: Path, stack: str) -> None:
     console.print(f"[green]Created[/] {destination} ({stack})")
     console.print("Next:")
-    console.print(f"  cd {destination}")
-    console.print("  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'", markup=False)
+    console.print(f"  cd {shlex.quote(str(destination))}", markup=False)
+    console.print(
+        "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'", markup=False
+    )
     console.print("  scaffold resource reviews      # writes specs/reviews.yaml, then generates")
     console.print("  uvicorn app.main:app --reload  # http://127.0.0.1:8000/docs")
 

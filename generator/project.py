@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,22 +55,42 @@ class Project:
 def new_project(
     destination: Path, stack_name: str, data: dict[str, str], interactive: bool
 ) -> Path:
-    """Copy the stack's copier template into ``destination`` (which must not hold files)."""
+    """Copy the stack's copier template into ``destination``, which must not exist or be
+    empty. The copy is made beside it and moved into place whole, or not at all."""
     stack = load_stack(stack_name)
-    if destination.exists() and any(destination.iterdir()):
+    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise ScaffoldError(f"{destination} already exists and is not empty")
+    parent = destination.resolve().parent
     try:
-        destination.mkdir(parents=True, exist_ok=True)
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".scaffold-new-", dir=parent))
     except OSError as error:
         raise ScaffoldError(f"cannot create {destination}: {error.strerror or error}") from None
     from copier import run_copy  # heavy: imported only when a project is made
 
-    run_copy(
-        str(stack.project_dir),
-        str(destination),
-        data=data,
-        defaults=not interactive,
-        unsafe=True,
-        quiet=True,
-    )
+    try:
+        run_copy(
+            str(stack.project_dir),
+            str(staging),
+            data=data,
+            defaults=not interactive,
+            unsafe=True,
+            quiet=True,
+        )
+        if destination.exists():
+            destination.rmdir()
+        staging.rename(destination)
+    except (KeyboardInterrupt, Exception) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        raise ScaffoldError(f"could not create {destination}: {error}") from None
     return destination
+
+
+def project_slug(name: str) -> str:
+    """A project name as the template wants it: lowercase letters, digits and dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if not slug:
+        raise ScaffoldError(f"{name!r} has no letters or digits to name a project after")
+    return slug

@@ -21,6 +21,14 @@ def literal(value: Any) -> str:
     raise TypeError(f"no Python literal for {type(value).__name__}")
 
 
+def docstring(text: str) -> str:
+    """A triple-quoted docstring holding ``text`` exactly (backslashes and quotes escaped)."""
+    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    return f'"""{body}"""'
+
+
 def import_block(specs: list[str], first_party: str = "app") -> str:
     """``["sqlalchemy:String", "uuid", "app.models.base:Base"]`` -> sorted import lines in
     stdlib / third-party / first-party sections, as isort (ruff's `I` rules) writes them."""
@@ -84,7 +92,7 @@ class RenderedCodeError(Exception):
 LANGUAGE = Language(
     name="python",
     keywords=frozenset(keyword.kwlist),
-    filters={"literal": literal, "imports": import_block},
+    filters={"literal": literal, "docstring": docstring, "imports": import_block},
     formatter=format_python,
     formats=(".py",),
 )

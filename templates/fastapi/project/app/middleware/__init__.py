@@ -1,0 +1,1 @@
+"""ASGI middleware and error handlers shared by every route."""

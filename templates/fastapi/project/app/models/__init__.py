@@ -1,0 +1,1 @@
+"""SQLAlchemy models: one module per resource, all sharing `Base` from `base`."""

@@ -1,0 +1,1 @@
+"""Business rules: one service per resource."""

@@ -1,0 +1,1 @@
+"""Cross-cutting helpers: envelope, pagination, errors, request context, logging."""

@@ -1,0 +1,1 @@
+"""Integration tests, run against SQLite or the database in DATABASE_URL."""

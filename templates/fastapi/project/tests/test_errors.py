@@ -1,0 +1,158 @@
+import io
+import json
+import logging
+from typing import Annotated
+
+import pytest
+from fastapi import APIRouter, FastAPI, Query
+from httpx import AsyncClient
+from pydantic import BaseModel, ConfigDict
+
+from app.utils.errors import NotFoundError
+from app.utils.logs import JsonFormatter
+
+
+class Item(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    rating: int
+
+
+@pytest.fixture
+def app(app: FastAPI) -> FastAPI:
+    """The application plus a few test-only routes that fail in different ways."""
+    router = APIRouter(prefix="/test")
+
+    @router.post("/items", status_code=201)
+    async def create_item(item: Item) -> Item:
+        return item
+
+    @router.get("/items")
+    async def list_items(limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[Item]:
+        return []
+
+    @router.get("/items/{item_id}")
+    async def get_item(item_id: int) -> Item:
+        raise NotFoundError("item", item_id)
+
+    @router.get("/crash")
+    async def crash() -> None:
+        raise RuntimeError("password=hunter2 in SELECT * FROM secrets")
+
+    app.include_router(router)
+    return app
+
+
+def failure(code: str, message: str, details: object = None) -> dict[str, object]:
+    return {
+        "success": False,
+        "data": None,
+        "error": {"code": code, "message": message, "details": details},
+        "meta": None,
+    }
+
+
+async def test_unknown_route_is_a_not_found_envelope(client: AsyncClient) -> None:
+    response = await client.get("/nope")
+
+    assert response.status_code == 404
+    assert response.json() == failure("NOT_FOUND", "Not Found")
+
+
+async def test_wrong_method_is_a_405_envelope_with_allow(client: AsyncClient) -> None:
+    response = await client.post("/health")
+
+    assert response.status_code == 405
+    assert response.json() == failure("METHOD_NOT_ALLOWED", "Method Not Allowed")
+    assert "GET" in response.headers["allow"]
+
+
+async def test_app_error_keeps_its_status_and_code(client: AsyncClient) -> None:
+    response = await client.get("/test/items/42")
+
+    assert response.status_code == 404
+    assert response.json() == failure("NOT_FOUND", "item 42 was not found")
+
+
+async def test_malformed_json_is_a_bad_request(client: AsyncClient) -> None:
+    response = await client.post(
+        "/test/items",
+        content=b'{"name": "chess",',
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "BAD_REQUEST"
+    assert error["message"] == "Malformed JSON body"
+
+
+async def test_invalid_body_lists_each_field(client: AsyncClient) -> None:
+    response = await client.post(
+        "/test/items", json={"name": "chess", "rating": "high", "colour": "red"}
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["success"] is False
+    assert body["error"]["code"] == "VALIDATION_ERROR"
+    fields = {(d["field"], d["type"]) for d in body["error"]["details"]}
+    assert fields == {("rating", "int_parsing"), ("colour", "extra_forbidden")}
+
+
+async def test_invalid_query_parameter_is_named(client: AsyncClient) -> None:
+    response = await client.get("/test/items", params={"limit": 0})
+
+    assert response.status_code == 422
+    [detail] = response.json()["error"]["details"]
+    assert detail["field"] == "limit"
+    assert detail["type"] == "greater_than_equal"
+
+
+async def test_production_withholds_details(app: FastAPI, client: AsyncClient) -> None:
+    settings = app.state.settings
+    app.state.settings = settings.model_copy(update={"environment": "production"})
+
+    response = await client.post("/test/items", json={"name": "chess"})
+
+    assert response.status_code == 422
+    assert response.json() == failure("VALIDATION_ERROR", "Request validation failed")
+
+
+async def test_unhandled_error_is_a_500_without_internals(
+    client: AsyncClient,
+) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logging.getLogger("app").addHandler(handler)
+    try:
+        response = await client.get("/test/crash")
+    finally:
+        logging.getLogger("app").removeHandler(handler)
+
+    assert response.status_code == 500
+    assert response.json() == failure("INTERNAL_ERROR", "Internal server error")
+    assert "hunter2" not in response.text
+    request_id = response.headers["x-request-id"]
+    log_entry = json.loads(stream.getvalue().splitlines()[0])
+    assert log_entry["request_id"] == request_id
+    assert "RuntimeError" in log_entry["exception"]
+
+
+async def test_request_id_is_echoed(client: AsyncClient) -> None:
+    response = await client.get("/health", headers={"X-Request-ID": "abc-123"})
+
+    assert response.headers["x-request-id"] == "abc-123"
+
+
+@pytest.mark.parametrize("incoming", ["", "has spaces", "x" * 200])
+async def test_unsafe_request_id_is_replaced(
+    client: AsyncClient, incoming: str
+) -> None:
+    response = await client.get("/health", headers={"X-Request-ID": incoming})
+
+    request_id = response.headers["x-request-id"]
+    assert request_id != incoming
+    assert len(request_id) == 32

@@ -1,0 +1,110 @@
+"""End-to-end fixtures: one generated project per test session, installed once into a venv
+that is reused across sessions while the generated project's dependencies stay the same."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import venv
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SPECS = Path(__file__).parent / "specs"
+CACHE = REPO / ".cache"
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run a command; fail the test with its output if it fails."""
+    result = subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=900
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}",
+            pytrace=False,
+        )
+    return result.stdout + result.stderr
+
+
+def scaffold(*args: str, cwd: Path) -> str:
+    return run([sys.executable, "-m", "generator", *args], cwd)
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`scaffold new gamelearn`, then reviews (a rich spec) and courses (the starter spec)."""
+    workdir = tmp_path_factory.mktemp("e2e")
+    scaffold("new", "gamelearn", "--no-input", cwd=workdir)
+    root = workdir / "gamelearn"
+    shutil.copy(SPECS / "reviews.yaml", root / "specs" / "reviews.yaml")
+    scaffold("resource", "reviews", "courses", cwd=root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def python(project: Path) -> Path:
+    """A venv holding the generated project's dependencies, keyed by its pyproject.toml."""
+    key = hashlib.sha256((project / "pyproject.toml").read_bytes()).hexdigest()[:12]
+    env_dir = CACHE / f"e2e-venv-{key}"
+    interpreter = env_dir / "bin" / "python"
+    if not (env_dir / ".complete").exists():
+        shutil.rmtree(env_dir, ignore_errors=True)
+        venv.create(env_dir, with_pip=True)
+        run([str(interpreter), "-m", "pip", "install", "-q", "-e", ".[dev]"], project)
+        (env_dir / ".complete").touch()
+    else:  # dependencies are in place: point the editable install at this session's project
+        run([str(interpreter), "-m", "pip", "install", "-q", "--no-deps", "-e", "."], project)
+    return interpreter
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(project: Path, python: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The generated app under uvicorn on a free loopback port, on a fresh SQLite file."""
+    port = free_port()
+    database = tmp_path_factory.mktemp("served") / "app.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+    process = subprocess.Popen(
+        [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base_url, process)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_until_up(base_url: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            pytest.fail(f"uvicorn exited with {process.returncode}:\n{output}", pytrace=False)
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail("uvicorn did not answer /health within 30 s", pytrace=False)
