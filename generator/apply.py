@@ -14,9 +14,12 @@ from generator.manifest import MANIFEST, STATE_DIR, Entry, Manifest, base_path, 
 from generator.plan import Action, Plan
 
 
-def apply_plan(root: Path, plan: Plan, manifest: Manifest) -> None:
-    """Write what the plan writes and record the new bases in the manifest."""
-    outputs: dict[str, str] = {}
+def apply_plan(
+    root: Path, plan: Plan, manifest: Manifest, extra: dict[str, str | None] | None = None
+) -> None:
+    """Write what the plan writes and record the new bases in the manifest, together with
+    ``extra`` files (path -> text, or None to delete), all or nothing."""
+    outputs: dict[str, str | None] = dict(extra or {})
     for change in plan.changes:
         if change.writes and change.text is not None:
             outputs[change.path] = change.text
@@ -28,8 +31,9 @@ def apply_plan(root: Path, plan: Plan, manifest: Manifest) -> None:
     write_all(root, outputs)
 
 
-def write_all(root: Path, outputs: dict[str, str]) -> None:
-    """Write every file or none. Raises ScaffoldError with one sentence on failure."""
+def write_all(root: Path, outputs: dict[str, str | None]) -> None:
+    """Write (or, for None, delete) every file or none. Raises ScaffoldError with one
+    sentence on failure."""
     state = root / STATE_DIR
     try:
         state.mkdir(parents=True, exist_ok=True)
@@ -40,19 +44,21 @@ def write_all(root: Path, outputs: dict[str, str]) -> None:
     moved: list[tuple[Path, Path | None]] = []  # (target, backup of what it replaced)
     try:
         for relative, text in outputs.items():
-            staged = staging / "new" / relative
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_text(text, encoding="utf-8")
-        for relative in outputs:
+            if text is not None:
+                staged = staging / "new" / relative
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                staged.write_text(text, encoding="utf-8")
+        for relative, text in outputs.items():
             target = root / relative
             backup = None
-            target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 backup = backups / relative
                 backup.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(target, backup)
             moved.append((target, backup))
-            os.replace(staging / "new" / relative, target)
+            if text is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / "new" / relative, target)
     except BaseException as error:
         _roll_back(moved)
         shutil.rmtree(staging, ignore_errors=True)

@@ -106,6 +106,34 @@ def resource(
 
 
 @app.command()
+def destroy(
+    names: Annotated[list[str], typer.Argument(help="Resource names, singular or plural.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would go; change nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Remove a resource's generated files that you have not edited, and rewire the routes.
+
+    Files you edited are kept and listed; the spec stays in specs/.
+
+    Example: scaffold destroy reviews
+    """
+    with _reporting(as_json, debug):
+        from generator import output
+        from generator.destroy import destroy_resources
+        from generator.project import Project
+
+        result = destroy_resources(Project.find(Path.cwd()), names, dry_run=dry_run)
+        if as_json:
+            _print_json(output.destroy_json(result))
+        elif not quiet:
+            output.destroy_result(result)
+
+
+@app.command()
 def validate(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Spec files or folders (default: specs/).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.apply import apply_plan, write_all
+from generator.apply import apply_plan
 from generator.context import ResourceContext, build_resource
 from generator.errors import Diagnostic, ScaffoldError, SpecError
 from generator.manifest import Manifest
@@ -39,49 +39,60 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     """Generate (or regenerate) the named resources and rewire every generated resource."""
     stack = project.stack
     manifest = Manifest.load(project.root)
-    wanted = {Names.from_name(n).plural: project.spec_path(n) for n in names}
+    wanted = {Names.parse(n).plural: project.spec_path(n) for n in names}
     starters: dict[str, str] = {}  # spec path -> starter text, for specs that do not exist yet
     for plural, spec_path in wanted.items():
         if not (project.root / spec_path).exists():
             starters[spec_path] = starter_spec(plural)
     everything = {**manifest.resources, **wanted}
-    contexts = _load_contexts(project, everything, starters)
+    contexts = load_contexts(project, everything, starters)
 
     renderer = Renderer(stack)
     rendered: dict[str, tuple[str, str]] = {}
     for plural in wanted:
         context = contexts[plural]
         for path, text in renderer.resource(context).items():
-            rendered[path] = (context.spec_path, text)
-    wiring = renderer.wiring(list(contexts.values()))
-    rendered.update({path: (WIRING_SOURCE, text) for path, text in wiring.items()})
-    rendered = {
-        path: (source, _format(stack, path, text)) for path, (source, text) in rendered.items()
-    }
-
-    initial = {p: _format(stack, p, t) for p, t in renderer.wiring([]).items()}
+            rendered[path] = (context.spec_path, format_file(stack, path, text))
+    rendered.update(render_wiring(renderer, list(contexts.values())))
     plan = plan_files(
         project.root,
         rendered,
         manifest,
-        initial_bases=initial,
+        initial_bases=initial_wiring(renderer),
         force=options.force,
         force_conflicts=options.force_conflicts,
     )
     result = Result(plan, sorted(wanted), sorted(starters))
     if options.dry_run:
         return result
-    if starters:
-        write_all(project.root, starters)
     manifest.resources.update(wanted)
-    apply_plan(project.root, plan, manifest)
+    apply_plan(project.root, plan, manifest, extra=dict(starters))
     result.written = True
     return result
 
 
-def _load_contexts(
-    project: Project, specs: dict[str, str], starters: dict[str, str]
+def render_wiring(
+    renderer: Renderer, contexts: list[ResourceContext]
+) -> dict[str, tuple[str, str]]:
+    """The files that wire every generated resource together, formatted."""
+    stack = renderer.stack
+    return {
+        path: (WIRING_SOURCE, format_file(stack, path, text))
+        for path, text in renderer.wiring(contexts).items()
+    }
+
+
+def initial_wiring(renderer: Renderer) -> dict[str, str]:
+    """The wiring files as the project template ships them (with no resources): their base
+    until the generator first writes them."""
+    return {path: text for path, (_, text) in render_wiring(renderer, []).items()}
+
+
+def load_contexts(
+    project: Project, specs: dict[str, str], starters: dict[str, str] | None = None
 ) -> dict[str, ResourceContext]:
+    """Load every spec (plural -> spec path), reporting all problems together."""
+    starters = starters or {}
     contexts: dict[str, ResourceContext] = {}
     diagnostics: list[Diagnostic] = []
     for plural, spec_path in sorted(specs.items()):
@@ -100,7 +111,7 @@ def _load_contexts(
     return contexts
 
 
-def _format(stack: Stack, path: str, text: str) -> str:
+def format_file(stack: Stack, path: str, text: str) -> str:
     language = stack.language
     if Path(path).suffix in language.formats:
         return language.formatter(text, path)

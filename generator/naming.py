@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 
 import inflection
 
-_WORD_SEPARATORS = re.compile(r"[\s\-.]+")
+from generator.errors import ScaffoldError
+
+_WORD_SEPARATORS = re.compile(r"[\s\-]+")
+_RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def snake_case(name: str) -> str:
@@ -45,6 +49,17 @@ class Names:
             table=plural,
             id_param=f"{singular}_id",
         )
+
+    @classmethod
+    def parse(cls, name: str) -> Names:
+        """Like from_name, for names a user typed: anything that is not a word is refused."""
+        singular = inflection.singularize(snake_case(name))
+        if not _RESOURCE_NAME.match(singular) or keyword.iskeyword(singular):
+            raise ScaffoldError(
+                f"{name!r} is not a resource name: use letters, digits and underscores,"
+                " starting with a letter (review, reviews, LessonProgress)"
+            )
+        return cls.from_name(name)
 
     def as_dict(self) -> dict[str, str]:
         return dict(self.__dict__)

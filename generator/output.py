@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.syntax import Syntax
 
+from generator.destroy import DestroyResult
 from generator.generate import Result
 from generator.plan import Action, FileChange
 from generator.project import Project
@@ -24,8 +25,8 @@ STYLES = {
     Action.CONFLICT: "bold red",
 }
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def project_created(destination: Path, stack: str) -> None:
@@ -50,11 +51,13 @@ def resource_result(project: Project, result: Result, show_diff: bool) -> None:
         if show_diff and change.writes:
             _diff(change)
     for change in result.plan.conflicts:
-        where = ", ".join(f"line {n}" for n in change.conflict_lines)
-        errors.print(
-            f"[bold red]conflict[/] {change.path} ({where}): your edits overlap the new output;"
-            + (" written with conflict markers" if change.text else " left as you had it")
-        )
+        if change.conflict_lines:
+            where = ", ".join(str(n) for n in change.conflict_lines)
+            problem = f"your edits overlap the new output at line(s) {where}"
+        else:
+            problem = "exists, but scaffold has no record of writing it (--force replaces it)"
+        outcome = "written with conflict markers" if change.text else "left as you had it"
+        errors.print(f"[bold red]conflict[/] {change.path}: {problem}; {outcome}")
     _summary(result)
     _next_step(project, result)
 
@@ -110,4 +113,31 @@ def result_json(result: Result) -> dict[str, Any]:
             }
             for c in result.plan.changes
         ],
+    }
+
+
+def destroy_result(result: DestroyResult) -> None:
+    verb = "Removed" if result.written else "Would remove"
+    console.print(f"{verb} {', '.join(result.resources)}")
+    for path in result.removed:
+        console.print(f"  [red]{'delete':<10}[/] {path}")
+    for path in result.kept:
+        console.print(
+            f"  [yellow]{'kept':<10}[/] {path}  (edited since generated; delete it yourself)"
+        )
+    for change in result.rewired.changes:
+        if change.writes:
+            console.print(f"  [cyan]{change.action.value:<10}[/] {change.path}")
+    if result.kept:
+        console.print("Next: the kept files may still import what was removed; review them.")
+
+
+def destroy_json(result: DestroyResult) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "written": result.written,
+        "resources": result.resources,
+        "removed": result.removed,
+        "kept": result.kept,
+        "rewired": [c.path for c in result.rewired.changes if c.writes],
     }

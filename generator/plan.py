@@ -92,7 +92,7 @@ def _decide(
     if force:
         return change(Action.OVERWRITE, new)
     if base is None:  # on disk, but not written by the generator
-        return change(Action.CONFLICT, new if force_conflicts else None, [1])
+        return change(Action.CONFLICT, None)
     if disk == base:
         return change(Action.UPDATE, new)
     if new == base:

@@ -49,7 +49,7 @@ class Project:
 
     def spec_path(self, name: str) -> str:
         """specs/<plural>.yaml for a resource name in any form."""
-        return f"{self.specs_dir}/{Names.from_name(name).plural}.yaml"
+        return f"{self.specs_dir}/{Names.parse(name).plural}.yaml"
 
 
 def new_project(

@@ -123,7 +123,7 @@ def sample_value(name: str, spec: FieldSpec, n: int = 0) -> object:
             return lo
         span = hi - lo + 1
         start = min(max(1, lo), hi)
-        return lo + (start - lo + n) % (span + 1)
+        return lo + (start - lo + n) % span
     if kind == "float":
         return _float_value(spec, n)
     if kind == "boolean":

@@ -68,17 +68,19 @@ def _isort_key(name: str) -> tuple[int, str]:
 
 @cache
 def _black_mode() -> Any:
-    import black
+    from black.mode import Mode, TargetVersion
 
-    return black.Mode(target_versions={black.TargetVersion.PY311})
+    return Mode(target_versions={TargetVersion.PY311})
 
 
 def format_python(text: str, path: str) -> str:
+    """black, in process; imported on first use so the CLI starts fast."""
     import black
+    from black.parsing import InvalidInput
 
     try:
         return str(black.format_str(text, mode=_black_mode()))
-    except black.InvalidInput as error:
+    except InvalidInput as error:
         raise RenderedCodeError(path, str(error)) from None
 
 

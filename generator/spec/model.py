@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import typing
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -15,7 +16,7 @@ from generator.naming import snake_case
 FieldType = Literal[
     "string", "text", "integer", "float", "boolean", "date", "datetime", "uuid", "email", "enum"
 ]
-FIELD_TYPES: tuple[str, ...] = FieldType.__args__
+FIELD_TYPES: tuple[str, ...] = typing.get_args(FieldType)
 NUMERIC_TYPES = frozenset({"integer", "float"})
 LENGTH_TYPES = frozenset({"string", "text"})
 STRING_DEFAULT_MAX_LENGTH = 255
@@ -188,9 +189,13 @@ def _check_default(spec: FieldSpec, value: Any) -> Any:
         if spec.max is not None and value > spec.max:
             raise ValueError(f"default {value} is above max ({_num(spec.max)})")
         return int(value) if t == "integer" else float(value)
-    parse = {"date": date.fromisoformat, "datetime": datetime.fromisoformat, "uuid": uuid.UUID}[t]
+    parsers: dict[str, typing.Callable[[str], object]] = {
+        "date": date.fromisoformat,
+        "datetime": datetime.fromisoformat,
+        "uuid": uuid.UUID,
+    }
     try:
-        parsed = parse(str(value))
+        parsed = parsers[t](str(value))
     except ValueError:
         raise ValueError(f"default {value!r} is not a valid {t}") from None
     if isinstance(parsed, datetime) and parsed.tzinfo is None:
