@@ -99,9 +99,10 @@ class FakeApp:
                     uuid.UUID(value)
                 elif kind == "date":
                     date.fromisoformat(value if _DATE.match(value) else "invalid")
-                elif datetime.fromisoformat(value).tzinfo is None:
-                    if "accepts_naive_datetime" not in self.defects:
-                        return "must include a timezone offset"
+                elif datetime.fromisoformat(value).tzinfo is None and (
+                    "accepts_naive_datetime" not in self.defects
+                ):
+                    return "must include a timezone offset"
             except ValueError:
                 return f"not a valid {kind}"
         return None
@@ -145,6 +146,8 @@ class FakeApp:
     def handle(self, method: str, path: str, query: str, raw: bytes) -> tuple[int, Any]:
         """Returns (status, data) or (status, (data, meta)) for lists; raises _Reject."""
         parts = urlsplit(path).path.rstrip("/")
+        allowed: tuple[str, ...]
+        row_id: str | None
         if parts == self.collection:
             allowed, row_id = ("GET", "POST"), None
         elif (
@@ -228,9 +231,8 @@ def _handler(app: FakeApp) -> type[BaseHTTPRequestHandler]:
                 body = {"success": False, "data": None, "error": error, "meta": None}
                 if status == 405 and "no_allow_header" not in app.defects:
                     headers["Allow"] = ", ".join(exc.details["allow"])  # type: ignore[index]
-                if status == 404 and exc.message == "Route not found":
-                    if "plain_404_route" in app.defects:
-                        body = {"detail": "Not Found"}
+                if exc.message == "Route not found" and "plain_404_route" in app.defects:
+                    body = {"detail": "Not Found"}
             if "no_request_id" not in app.defects:
                 headers["X-Request-ID"] = self.headers.get("X-Request-ID") or uuid.uuid4().hex
             payload = b"" if status == 204 else json.dumps(body).encode()

@@ -19,7 +19,7 @@ import string
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -259,7 +259,8 @@ def expect_envelope(
         _require(isinstance(body["data"], list), f"data must be a list: {where}")
     else:
         _require(body["meta"] is None, f"meta must be null outside lists: {where}")
-    return body
+    envelope: dict[str, Any] = body
+    return envelope
 
 
 def _expect_validation_error(resp: httpx.Response, field: str) -> None:
@@ -364,10 +365,8 @@ class _Records:
 
     def cleanup(self) -> None:
         for record_id in reversed(self.ids):
-            try:
+            with suppress(httpx.HTTPError):
                 self.client.delete(self.res.item(record_id))
-            except httpx.HTTPError:
-                pass
 
 
 def unknown_id_like(known: object) -> str:
