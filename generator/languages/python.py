@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import sys
+import textwrap
 from functools import cache
 from typing import Any
 
@@ -21,12 +22,18 @@ def literal(value: Any) -> str:
     raise TypeError(f"no Python literal for {type(value).__name__}")
 
 
-def docstring(text: str) -> str:
-    """A triple-quoted docstring holding ``text`` exactly (backslashes and quotes escaped)."""
+def docstring(text: str, width: int = 72) -> str:
+    """A triple-quoted docstring of ``text``, wrapped to ``width``; backslashes and quotes
+    are escaped so the text can never end the string early."""
     body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     if body.endswith('"'):
         body = body[:-1] + '\\"'
-    return f'"""{body}"""'
+    paragraphs = [
+        textwrap.fill(p, width, break_long_words=False, break_on_hyphens=False)
+        for p in body.strip().split("\n\n")
+    ]
+    wrapped = "\n\n".join(paragraphs)
+    return f'"""{wrapped}"""' if "\n" not in wrapped else f'"""{wrapped}\n"""'
 
 
 def import_block(specs: list[str], first_party: str = "app") -> str:
