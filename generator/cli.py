@@ -64,7 +64,9 @@ def new(
 
 @app.command()
 def resource(
-    names: Annotated[list[str], typer.Argument(help="Resource names, singular or plural.")],
+    names: Annotated[
+        list[str], typer.Argument(help="Resource names, singular or plural.", metavar="NAME")
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
     ] = False,
@@ -107,7 +109,9 @@ def resource(
 
 @app.command()
 def destroy(
-    names: Annotated[list[str], typer.Argument(help="Resource names, singular or plural.")],
+    names: Annotated[
+        list[str], typer.Argument(help="Resource names, singular or plural.", metavar="NAME")
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would go; change nothing.")
     ] = False,

@@ -95,8 +95,13 @@ def load_contexts(
     starters = starters or {}
     contexts: dict[str, ResourceContext] = {}
     diagnostics: list[Diagnostic] = []
+    reserved = project.stack.reserved_names
     for plural, spec_path in sorted(specs.items()):
-        reserved = project.stack.reserved_names
+        if spec_path not in starters and not (project.root / spec_path).is_file():
+            raise ScaffoldError(
+                f"{spec_path} is missing, and {plural} was generated from it: restore it,"
+                f" or remove the resource with `scaffold destroy {plural}`"
+            )
         try:
             if spec_path in starters:
                 spec = load_spec_text(starters[spec_path], spec_path, plural, reserved)

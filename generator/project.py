@@ -48,8 +48,16 @@ class Project:
         return cls(root, load_stack(stack), str(specs))
 
     def spec_path(self, name: str) -> str:
-        """specs/<plural>.yaml for a resource name in any form."""
-        return f"{self.specs_dir}/{Names.parse(name).plural}.yaml"
+        """The resource's spec: specs/<plural>.yaml, or an existing file named for the
+        singular (specs/review.yaml) or with a .yml suffix."""
+        names = Names.parse(name)
+        candidates = [
+            f"{self.specs_dir}/{stem}{suffix}"
+            for suffix in (".yaml", ".yml")
+            for stem in dict.fromkeys((names.plural, names.singular))
+        ]
+        existing = [c for c in candidates if (self.root / c).is_file()]
+        return existing[0] if existing else candidates[0]
 
 
 def new_project(

@@ -57,7 +57,8 @@ def python(project: Path) -> Path:
     env_dir = CACHE / f"e2e-venv-{key}"
     interpreter = env_dir / "bin" / "python"
     if not (env_dir / ".complete").exists():
-        shutil.rmtree(env_dir, ignore_errors=True)
+        for stale in CACHE.glob("e2e-venv-*"):  # made for other dependencies
+            shutil.rmtree(stale, ignore_errors=True)
         venv.create(env_dir, with_pip=True)
         run([str(interpreter), "-m", "pip", "install", "-q", "-e", ".[dev]"], project)
         (env_dir / ".complete").touch()
