@@ -145,6 +145,13 @@ class ResourceSpec(_Strict):
             )
         return value
 
+    @field_validator("fields")
+    @classmethod
+    def _some_fields(cls, fields: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+        if not fields:
+            raise ValueError("a resource needs at least one field, e.g.  title: string")
+        return fields
+
     def normalised_fields(self) -> dict[str, FieldSpec]:
         """Fields keyed by their snake_case API name, in the order written."""
         return {snake_case(raw): spec for raw, spec in self.fields.items()}

@@ -1,0 +1,159 @@
+"""Property tests: any valid spec renders code that parses and black leaves alone; any
+invalid spec is refused with located diagnostics and leaves the project untouched."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from generator.context import build_resource
+from generator.errors import SpecError
+from generator.generate import Options, format_file, generate_resources
+from generator.languages.python import format_python
+from generator.project import Project, new_project
+from generator.render import Renderer
+from generator.spec import load_spec_text
+from generator.spec.model import INT32_MAX, INT32_MIN
+from generator.stacks import load_stack
+
+STACK = load_stack("fastapi")
+NASTY_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(list("\"'\\{}%#\n")),
+    max_size=40,
+)
+NAMES = st.from_regex(r"[a-z][a-z0-9]{0,10}(_[a-z0-9]{1,6}){0,2}", fullmatch=True).filter(
+    lambda n: n not in STACK.reserved_names and n not in {"id", "created_at", "updated_at"}
+)
+
+
+@st.composite
+def fields(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(
+        st.sampled_from(
+            [
+                "string",
+                "text",
+                "integer",
+                "float",
+                "boolean",
+                "date",
+                "datetime",
+                "uuid",
+                "email",
+                "enum",
+            ]
+        )
+    )
+    field: dict[str, Any] = {"type": kind, "required": draw(st.booleans())}
+    if draw(st.booleans()):
+        field["description"] = draw(NASTY_TEXT)
+    if kind in ("integer", "float"):
+        low = draw(st.integers(INT32_MIN, INT32_MAX - 10))
+        field["min"] = low
+        field["max"] = draw(st.integers(low, min(INT32_MAX, low + 10_000)))
+        if draw(st.booleans()):
+            field["default"] = field["min"]
+    elif kind in ("string", "text"):
+        field["max_length"] = draw(st.integers(5, 300))
+        field["min_length"] = draw(st.integers(0, 4))
+        if draw(st.booleans()):
+            field["default"] = draw(NASTY_TEXT.filter(lambda t: 4 <= len(t) <= 5))
+    elif kind == "enum":
+        field["values"] = draw(
+            st.lists(NASTY_TEXT.filter(bool), min_size=1, max_size=4, unique=True)
+        )
+        if draw(st.booleans()):
+            field["default"] = draw(st.sampled_from(field["values"]))
+    elif kind == "boolean" and draw(st.booleans()):
+        field["default"] = draw(st.booleans())
+    field["unique"] = draw(st.booleans()) and kind not in ("boolean", "enum")
+    return field
+
+
+@st.composite
+def specs(draw: st.DrawFn) -> dict[str, Any]:
+    names = draw(st.lists(NAMES, min_size=1, max_size=5, unique=True))
+    return {
+        "resource": "widget",
+        "description": draw(NASTY_TEXT),
+        "fields": {name: draw(fields()) for name in names},
+        "timestamps": draw(st.booleans()),
+    }
+
+
+def dump(data: dict[str, Any]) -> str:
+    import io
+
+    stream = io.StringIO()
+    YAML(typ="safe").dump(data, stream)
+    return stream.getvalue()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs())
+def test_valid_specs_render_code_that_parses_and_is_black_stable(data: dict[str, Any]) -> None:
+    spec = load_spec_text(dump(data), "specs/widgets.yaml", "widgets", STACK.reserved_names)
+    rendered = Renderer(STACK).resource(build_resource(spec, "specs/widgets.yaml", STACK))
+    for path, text in rendered.items():
+        formatted = format_file(STACK, path, text)
+        ast.parse(formatted, filename=path)
+        assert format_python(formatted, path) == formatted, f"{path} is not black-stable"
+
+
+# Each mutation turns a valid spec into one a user could plausibly type wrong.
+MUTATIONS = {
+    "min_above_max": lambda d: d["fields"].update(n={"type": "integer", "min": 5, "max": 1}),
+    "unknown_type": lambda d: d["fields"].update(n={"type": "strng"}),
+    "unknown_key": lambda d: d["fields"].update(n={"type": "string", "maxlength": 3}),
+    "empty_enum": lambda d: d["fields"].update(n={"type": "enum", "values": []}),
+    "default_outside_enum": lambda d: d["fields"].update(
+        n={"type": "enum", "values": ["a"], "default": "b"}
+    ),
+    "default_wrong_type": lambda d: d["fields"].update(n={"type": "integer", "default": "x"}),
+    "field_named_id": lambda d: d["fields"].update(id="string"),
+    "clashing_names": lambda d: d["fields"].update(fooBar="string", foo_bar="text"),
+    "path_traversal_name": lambda d: d["fields"].update({"../etc": "string"}),
+    "not_a_mapping": lambda d: d.clear(),
+    "wrong_value_type": lambda d: d.update(timestamps="sometimes"),
+    "no_fields": lambda d: d.update(fields={}),
+}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    root = new_project(tmp_path_factory.mktemp("prop") / "app", "fastapi", {}, interactive=False)
+    return Project.find(root)
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(specs(), st.sampled_from(sorted(MUTATIONS)))
+def test_invalid_specs_are_refused_and_change_nothing(
+    project: Project, data: dict[str, Any], mutation: str
+) -> None:
+    MUTATIONS[mutation](data)
+    spec_file = project.root / "specs" / "widgets.yaml"
+    spec_file.write_text(dump(data) if data else "[]\n", encoding="utf-8")
+    before = snapshot(project.root)
+    with pytest.raises(SpecError) as raised:
+        generate_resources(project, ["widgets"], Options())
+    assert raised.value.diagnostics
+    for diagnostic in raised.value.diagnostics:
+        assert diagnostic.path == "specs/widgets.yaml" and diagnostic.line >= 1
+    assert snapshot(project.root) == before
