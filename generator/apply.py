@@ -34,10 +34,10 @@ def apply_plan(
 def write_all(root: Path, outputs: dict[str, str | None]) -> None:
     """Write (or, for None, delete) every file or none. Raises ScaffoldError with one
     sentence on failure."""
-    state = root / STATE_DIR
+    created: list[Path] = []  # folders this write made, removed again on roll back
     try:
-        state.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=state))
+        _make_folder(root / STATE_DIR, created)
+        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=root / STATE_DIR))
     except OSError as error:
         raise ScaffoldError(f"cannot write to {root}: {error.strerror or error}") from None
     backups = staging / "backup"
@@ -57,17 +57,28 @@ def write_all(root: Path, outputs: dict[str, str | None]) -> None:
                 os.replace(target, backup)
             moved.append((target, backup))
             if text is not None:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                _make_folder(target.parent, created)
                 os.replace(staging / "new" / relative, target)
     except BaseException as error:
         _roll_back(moved)
         shutil.rmtree(staging, ignore_errors=True)
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         if isinstance(error, OSError):
             raise ScaffoldError(
                 f"nothing was changed: writing failed ({error.strerror or error})"
             ) from None
         raise
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _make_folder(folder: Path, created: list[Path]) -> None:
+    """mkdir -p, remembering each folder it made."""
+    missing = [f for f in (folder, *folder.parents) if not f.exists()]
+    for new in reversed(missing):
+        new.mkdir()
+        created.append(new)
 
 
 def _roll_back(moved: list[tuple[Path, Path | None]]) -> None:

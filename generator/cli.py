@@ -163,9 +163,9 @@ def validate(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format (for editor completion and checks)."""
-    from generator.spec.model import ResourceSpec
+    from generator.spec.model import spec_json_schema
 
-    print(json.dumps(ResourceSpec.model_json_schema(), indent=2))
+    print(json.dumps(spec_json_schema(), indent=2))
 
 
 @contextmanager

@@ -106,6 +106,8 @@ def _decide(
 def three_way_merge(base: str, yours: str, theirs: str) -> tuple[str, list[int]]:
     """Merge the user's text and the generator's new text over their common base. Returns the
     merged text (with conflict markers where they overlap) and where each conflict starts."""
+    if yours and not yours.endswith("\n"):  # keep conflict markers on lines of their own
+        yours += "\n"
     merger = merge3.Merge3(
         base.splitlines(keepends=True),
         yours.splitlines(keepends=True),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import math
 import sys
 import textwrap
 from functools import cache
@@ -17,23 +18,29 @@ def literal(value: Any) -> str:
         return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"no Python literal for {value}")
     if isinstance(value, str | int | float | bool) or value is None:
         return repr(value)
     raise TypeError(f"no Python literal for {type(value).__name__}")
 
 
 def docstring(text: str, width: int = 72) -> str:
-    """A triple-quoted docstring of ``text``, wrapped to ``width``; backslashes and quotes
-    are escaped so the text can never end the string early."""
-    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'
+    """A triple-quoted docstring of ``text``, wrapped to ``width``. Backslashes, quotes and
+    control characters are escaped, so no text can end the string early or break it."""
     paragraphs = [
         textwrap.fill(p, width, break_long_words=False, break_on_hyphens=False)
-        for p in body.strip().split("\n\n")
+        for p in text.strip().split("\n\n")
     ]
-    wrapped = "\n\n".join(paragraphs)
-    return f'"""{wrapped}"""' if "\n" not in wrapped else f'"""{wrapped}\n"""'
+    body = "\n\n".join(p for p in paragraphs if p).replace("\\", "\\\\")
+    body = "".join(f"\\x{ord(c):02x}" if _is_control(c) else c for c in body)
+    if '"""' in body or body.endswith('"'):
+        body = body.replace('"', '\\"')
+    return f'"""{body}"""' if "\n" not in body else f'"""{body}\n"""'
+
+
+def _is_control(char: str) -> bool:
+    return char != "\n" and (ord(char) < 32 or ord(char) == 127)
 
 
 def import_block(specs: list[str], first_party: str = "app") -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from generator.errors import Diagnostic, ScaffoldError, SpecError
@@ -23,6 +24,20 @@ from generator.spec.model import (
 )
 
 Position = tuple[int, int]  # 1-based line and column
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip loading, except that dates and times stay the strings the user wrote:
+    the spec models check them, with a located message for an impossible one."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    return yaml
 
 
 def load_spec(
@@ -47,7 +62,7 @@ def load_spec_text(
     """Validate spec text; ``source`` names it in diagnostics; ``file_stem`` is the plural the
     file is named for (it fills a missing `resource` and must agree with a given one)."""
     try:
-        document = YAML(typ="rt").load(text)
+        document = _yaml().load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -78,7 +93,9 @@ def load_spec_text(
     try:
         spec = ResourceSpec.model_validate(data)
     except ValidationError as error:
-        diagnostics += [_diagnostic(document, source, e) for e in error.errors()]
+        located = [_diagnostic(document, source, e) for e in error.errors()]
+        # One message per place: a union (int | float) reports each member's complaint.
+        diagnostics += {(d.line, d.column): d for d in reversed(located)}.values()
         raise SpecError(diagnostics) from None
     if diagnostics:
         raise SpecError(diagnostics)
@@ -120,8 +137,24 @@ def _diagnostic(document: CommentedMap, source: str, error: Any) -> Diagnostic:
         message = f"missing required key `{loc[-1]}`"
         return Diagnostic(source, *_position(document, loc[:-1]), message)
     else:
-        message = f"`{loc[-1]}`: {message}, got {error['input']!r}" if loc else message
+        label = _label(document, loc)
+        message = f"`{label}`: {message}, got {error['input']!r}" if label else message
     return Diagnostic(source, *_position(document, loc), message)
+
+
+def _label(document: Any, loc: tuple[Any, ...]) -> str:
+    """The user's name for the value at ``loc``: its key, or key[index] inside a list.
+    Parts of ``loc`` that are not in the document (pydantic's union tags) are dropped."""
+    node, label = document, ""
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            label = str(key)
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            label = f"{label}[{key}]"
+        else:
+            break
+        node = node[key]
+    return label
 
 
 def _unknown_key(loc: tuple[Any, ...]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import math
 import re
 import typing
 import uuid
@@ -29,7 +30,8 @@ GENERATED_FIELD_NAMES = frozenset({"id", "created_at", "updated_at"})
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # strict: `required: "no"` or `max_length: 5.0` are mistakes to report, not to coerce.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
 
 class FieldSpec(_Strict):
@@ -58,6 +60,10 @@ class FieldSpec(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:
         t = self.type
+        for key in ("min", "max", "default"):
+            value = getattr(self, key)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise _invalid(key, f"{key} must be a finite number, got {value}")
         if (self.min is not None or self.max is not None) and t not in NUMERIC_TYPES:
             raise _invalid(
                 "min" if self.min is not None else "max",
@@ -162,6 +168,10 @@ def _invalid(key: str, message: str) -> ValueError:
     return ValueError(f"{KEY_MARK}{key}{KEY_MARK}{message}")
 
 
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
 def _num(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
@@ -171,7 +181,7 @@ def _check_default(spec: FieldSpec, value: Any) -> Any:
     t = spec.type
     if t in ("string", "text", "email", "enum"):
         if not isinstance(value, str):
-            raise ValueError(f"default must be a string for a {t} field, got {value!r}")
+            raise ValueError(f"default must be a string for {_a(t)} field, got {value!r}")
         if t == "enum" and value not in (spec.values or []):
             raise ValueError(f"default {value!r} is not one of the enum values {spec.values}")
         limit = spec.effective_max_length
@@ -188,7 +198,7 @@ def _check_default(spec: FieldSpec, value: Any) -> Any:
         return value
     if t in NUMERIC_TYPES:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"default must be a number for a {t} field, got {value!r}")
+            raise ValueError(f"default must be a number for {_a(t)} field, got {value!r}")
         if t == "integer" and value != int(value):
             raise ValueError(f"default must be a whole number for an integer field, got {value!r}")
         if spec.min is not None and value < spec.min:
@@ -208,6 +218,18 @@ def _check_default(spec: FieldSpec, value: Any) -> Any:
     if isinstance(parsed, datetime) and parsed.tzinfo is None:
         raise ValueError(f"default {value!r} needs a timezone (for example 2024-01-01T00:00:00Z)")
     return str(value)
+
+
+def spec_json_schema() -> dict[str, Any]:
+    """The JSON Schema of spec files as users write them: the `title: string` shorthand is
+    allowed and `resource` is optional (the loader takes it from the file name)."""
+    schema = ResourceSpec.model_json_schema()
+    schema["properties"]["fields"]["additionalProperties"] = {
+        "anyOf": [{"$ref": "#/$defs/FieldSpec"}, {"type": "string", "enum": list(FIELD_TYPES)}]
+    }
+    schema["required"] = [key for key in schema["required"] if key != "resource"]
+    schema["title"] = "scaffold resource spec"
+    return schema
 
 
 def field_name_problems(

@@ -1,0 +1,266 @@
+"""The `scaffold` command as a user meets it: exit codes, messages, --json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from generator.cli import app
+from generator.spec.model import FIELD_TYPES
+
+GOOD = "resource: review\nfields:\n  title: {type: string, max_length: 80}\n"
+BAD = "fields:\n  title: strng\n  n: {type: integer, min: 5, max: 1}\n"
+BAD_MESSAGES = [
+    "specs/reviews.yaml:2:10: unknown type 'strng'; did you mean 'string'?",
+    "specs/reviews.yaml:3:27: min (5) is greater than max (1)",
+]
+
+
+def scaffold(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def no_traceback(result: Result) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.fixture
+def in_project(project_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(project_root)
+    return project_root
+
+
+def test_help_lists_every_command() -> None:
+    result = scaffold("--help")
+    assert result.exit_code == 0
+    for command in ("new", "resource", "destroy", "validate", "schema"):
+        assert f"  {command} " in result.stdout
+
+
+def test_no_arguments_shows_help() -> None:
+    result = scaffold()
+    assert "Usage:" in result.output
+    assert "resource" in result.output
+
+
+def test_python_dash_m_generator_works() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "resource", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--dry-run" in done.stdout
+
+
+def test_resource_generates_and_says_what_it_did(in_project: Path) -> None:
+    (in_project / "specs/reviews.yaml").write_text(GOOD, encoding="utf-8")
+    result = scaffold("resource", "reviews")
+    assert result.exit_code == 0, result.output
+    assert "create" in result.stdout and "app/models/reviews.py" in result.stdout
+    assert (in_project / "app/models/reviews.py").is_file()
+
+
+def test_resource_with_a_bad_spec_exits_2_with_located_messages(in_project: Path) -> None:
+    (in_project / "specs/reviews.yaml").write_text(BAD, encoding="utf-8")
+    result = scaffold("resource", "reviews")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == BAD_MESSAGES
+    assert result.stdout == ""
+    no_traceback(result)
+    assert not (in_project / "app/models/reviews.py").exists()
+
+
+def test_resource_bad_spec_as_json(in_project: Path) -> None:
+    (in_project / "specs/reviews.yaml").write_text(BAD, encoding="utf-8")
+    result = scaffold("resource", "reviews", "--json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    assert data["error"].splitlines() == BAD_MESSAGES
+    assert data["diagnostics"][0] == {
+        "path": "specs/reviews.yaml",
+        "line": 2,
+        "column": 10,
+        "message": "unknown type 'strng'; did you mean 'string'?",
+    }
+    assert len(data["diagnostics"]) == 2
+
+
+def test_resource_as_json(in_project: Path) -> None:
+    result = scaffold("resource", "review", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["ok"] is True and data["written"] is True
+    assert data["resources"] == ["reviews"]
+    assert data["starter_specs"] == ["specs/reviews.yaml"]
+    by_path = {f["path"]: f for f in data["files"]}
+    assert by_path["app/models/reviews.py"] == {
+        "path": "app/models/reviews.py",
+        "action": "create",
+        "source": "specs/reviews.yaml",
+        "conflicts": [],
+    }
+    assert by_path["app/routes.py"]["source"] == "wiring"
+
+
+def test_resource_dry_run_as_json_writes_nothing(in_project: Path) -> None:
+    result = scaffold("resource", "reviews", "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["written"] is False
+    assert not (in_project / "specs/reviews.yaml").exists()
+
+
+def test_a_conflict_exits_1_and_names_the_file(in_project: Path) -> None:
+    (in_project / "app/models/reviews.py").write_text("# mine\n", encoding="utf-8")
+    result = scaffold("resource", "reviews")
+    assert result.exit_code == 1
+    assert "conflict" in result.stderr and "app/models/reviews.py" in result.stderr
+    assert (in_project / "app/models/reviews.py").read_text(encoding="utf-8") == "# mine\n"
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_outside_a_project_exits_2_with_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_json: bool
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = scaffold("resource", "reviews", *(["--json"] if as_json else []))
+    assert result.exit_code == 2
+    no_traceback(result)
+    if as_json:
+        data = json.loads(result.stdout)
+        assert data["ok"] is False and data["diagnostics"] == []
+        message = data["error"]
+    else:
+        [message] = result.stderr.splitlines()
+        message = message.removeprefix("error: ")
+    assert "not inside a scaffold project" in message
+    assert "\n" not in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_that_is_not_a_word_exits_2(in_project: Path) -> None:
+    result = scaffold("resource", "2 reviews!")
+    assert result.exit_code == 2
+    no_traceback(result)
+    assert result.stderr.startswith("error: '2 reviews!' is not a resource name")
+
+
+def test_validate_good_specs(in_project: Path) -> None:
+    (in_project / "specs/reviews.yaml").write_text(GOOD, encoding="utf-8")
+    (in_project / "specs/courses.yaml").write_text("fields: {name: string}\n", encoding="utf-8")
+    result = scaffold("validate")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "2 spec(s) valid: specs/courses.yaml, specs/reviews.yaml\n"
+
+    as_json = scaffold("validate", "specs/reviews.yaml", "--json")
+    assert json.loads(as_json.stdout) == {
+        "ok": True,
+        "checked": ["specs/reviews.yaml"],
+        "diagnostics": [],
+    }
+
+
+def test_validate_reports_every_bad_spec(in_project: Path) -> None:
+    (in_project / "specs/reviews.yaml").write_text(BAD, encoding="utf-8")
+    (in_project / "specs/courses.yaml").write_text("fields: {id: string}\n", encoding="utf-8")
+    result = scaffold("validate", "specs")
+    assert result.exit_code == 2
+    no_traceback(result)
+    assert result.stderr.splitlines() == [
+        "specs/courses.yaml:1:10: field 'id' clashes with the generated `id` field",
+        *BAD_MESSAGES,
+    ]
+
+
+def test_validate_a_missing_path(in_project: Path) -> None:
+    result = scaffold("validate", "specs/nope.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == "error: specs/nope.yaml: no such file or folder\n"
+
+
+def test_validate_an_impossible_unquoted_date(in_project: Path) -> None:
+    text = "fields:\n  day: {type: date, default: 2024-13-01}\n"
+    (in_project / "specs/reviews.yaml").write_text(text, encoding="utf-8")
+    result = scaffold("validate")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("specs/reviews.yaml:2:")
+
+
+def test_schema_is_json_schema_of_the_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # works anywhere
+    result = scaffold("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert set(schema["properties"]) >= {"resource", "fields", "pagination", "timestamps"}
+    field = schema["$defs"]["FieldSpec"]
+    assert field["properties"]["type"]["enum"] == list(FIELD_TYPES)
+    assert set(FIELD_TYPES) == {
+        "string",
+        "text",
+        "integer",
+        "float",
+        "boolean",
+        "date",
+        "datetime",
+        "uuid",
+        "email",
+        "enum",
+    }
+    assert field["additionalProperties"] is False
+    assert allows_a_string(schema, schema["properties"]["description"])
+    assert not allows_a_string(schema, schema["properties"]["timestamps"])
+
+
+def allows_a_string(schema: dict, node: dict) -> bool:
+    if "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    branches = node.get("anyOf", []) + node.get("oneOf", [])
+    return node.get("type") == "string" or any(allows_a_string(schema, b) for b in branches)
+
+
+def test_schema_allows_the_type_shorthand() -> None:
+    schema = json.loads(scaffold("schema").stdout)
+    assert allows_a_string(schema, schema["properties"]["fields"]["additionalProperties"])
+
+
+def test_schema_does_not_require_resource() -> None:
+    schema = json.loads(scaffold("schema").stdout)
+    assert "resource" not in schema.get("required", [])
+
+
+def test_new_as_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = scaffold("new", "My Shop", "--no-input", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"ok": True, "project": "My Shop", "stack": "fastapi"}
+    assert (tmp_path / "My Shop" / "scaffold.toml").is_file()
+    assert 'name = "my-shop"' in (tmp_path / "My Shop" / "pyproject.toml").read_text()
+
+
+def test_new_into_a_folder_that_is_not_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "notes.txt").write_text("mine", encoding="utf-8")
+    result = scaffold("new", "shop", "--no-input", "--json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and "already exists and is not empty" in data["error"]
+    assert [p.name for p in (tmp_path / "shop").iterdir()] == ["notes.txt"]
+
+
+def test_new_with_an_unknown_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = scaffold("new", "shop", "--stack", "rails", "--no-input")
+    assert result.exit_code == 2
+    assert result.stderr == "error: unknown stack 'rails'; available stacks: fastapi\n"
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,99 @@
+"""Name forms of a resource, derived once from whatever the user typed."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.naming import Names, snake_case
+
+
+@pytest.mark.parametrize("typed", ["review", "reviews", "Review", "Reviews", "REVIEWS"])
+def test_review_in_any_form(typed: str) -> None:
+    assert Names.from_name(typed) == Names(
+        singular="review",
+        plural="reviews",
+        class_name="Review",
+        plural_class_name="Reviews",
+        kebab_plural="reviews",
+        human="review",
+        human_plural="reviews",
+        table="reviews",
+        id_param="review_id",
+    )
+
+
+@pytest.mark.parametrize(
+    "typed", ["LessonProgress", "lesson_progress", "lesson-progress", "lesson progress"]
+)
+def test_two_word_resource_in_any_form(typed: str) -> None:
+    names = Names.from_name(typed)
+    assert names.singular == "lesson_progress"
+    assert names.plural == "lesson_progresses"
+    assert names.class_name == "LessonProgress"
+    assert names.plural_class_name == "LessonProgresses"
+    assert names.kebab_plural == "lesson-progresses"
+    assert names.human == "lesson progress"
+    assert names.human_plural == "lesson progresses"
+    assert names.table == "lesson_progresses"
+    assert names.id_param == "lesson_progress_id"
+
+
+@pytest.mark.parametrize(
+    ("typed", "singular", "plural", "class_name"),
+    [
+        ("person", "person", "people", "Person"),
+        ("people", "person", "people", "Person"),
+        ("category", "category", "categories", "Category"),
+        ("categories", "category", "categories", "Category"),
+        ("status", "status", "statuses", "Status"),
+        ("statuses", "status", "statuses", "Status"),
+        ("news", "news", "news", "News"),
+    ],
+)
+def test_irregular_and_uncountable_words(
+    typed: str, singular: str, plural: str, class_name: str
+) -> None:
+    names = Names.from_name(typed)
+    assert (names.singular, names.plural, names.class_name) == (singular, plural, class_name)
+    assert names.table == plural
+    assert names.id_param == f"{singular}_id"
+
+
+@pytest.mark.parametrize("typed", ["review", "LessonProgress", "person", "status", "news"])
+def test_plural_names_the_same_resource(typed: str) -> None:
+    names = Names.from_name(typed)
+    assert Names.from_name(names.plural) == names
+
+
+def test_as_dict_has_every_form() -> None:
+    forms = Names.from_name("bus_stop").as_dict()
+    assert forms["plural"] == "bus_stops"
+    assert forms["kebab_plural"] == "bus-stops"
+    assert set(forms) == {
+        "singular",
+        "plural",
+        "class_name",
+        "plural_class_name",
+        "kebab_plural",
+        "human",
+        "human_plural",
+        "table",
+        "id_param",
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "snake"),
+    [
+        ("ratingValue", "rating_value"),
+        ("RatingValue", "rating_value"),
+        ("authorEmail", "author_email"),
+        ("HTTPStatus", "http_status"),
+        ("Rating Value", "rating_value"),
+        ("rating  value", "rating_value"),
+        ("  title ", "title"),
+        ("already_snake", "already_snake"),
+    ],
+)
+def test_snake_case(typed: str, snake: str) -> None:
+    assert snake_case(typed) == snake

@@ -1,0 +1,408 @@
+"""Spec loading: valid specs become ResourceSpec; every mistake is reported as file:line:col."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ScaffoldError, SpecError
+from generator.spec import load_spec, load_spec_text
+
+SOURCE = "specs/reviews.yaml"
+QUOTE = "'"
+
+
+def load(text: str, reserved: frozenset[str] = frozenset()):
+    return load_spec_text(text, SOURCE, "reviews", reserved)
+
+
+def errors(text: str, reserved: frozenset[str] = frozenset()) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        load(text, reserved)
+    return [str(d) for d in caught.value.diagnostics]
+
+
+def at(text: str, needle: str, occurrence: int = 1) -> str:
+    """``file:line:col`` of the start of ``needle`` in ``text``, counted by hand (1-based)."""
+    start = -1
+    for _ in range(occurrence):
+        start = text.index(needle, start + 1)
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return f"{SOURCE}:{line}:{column}"
+
+
+# --- valid specs ---------------------------------------------------------------------------
+
+
+def test_type_shorthand_is_a_field_of_that_type() -> None:
+    spec = load("resource: review\nfields:\n  title: string\n  body: text\n")
+    assert spec.fields["title"].type == "string"
+    assert spec.fields["body"].type == "text"
+    assert spec.fields["title"].required is True
+
+
+def test_defaults_of_an_omitted_key() -> None:
+    spec = load("fields:\n  title: string\n")
+    title = spec.fields["title"]
+    assert (title.required, title.unique, title.default) == (True, False, None)
+    assert title.effective_max_length == 255
+    assert spec.timestamps is True
+    assert (spec.pagination.default_limit, spec.pagination.max_limit) == (20, 100)
+
+
+def test_enum_with_a_default() -> None:
+    spec = load(
+        "fields:\n  status: {type: enum, values: [pending, published], default: published}\n"
+    )
+    status = spec.fields["status"]
+    assert status.values == ["pending", "published"]
+    assert status.default == "published"
+
+
+def test_field_names_in_any_case_become_snake_case_in_order() -> None:
+    spec = load("fields:\n  authorEmail: email\n  Published At: datetime\n  view-count: integer\n")
+    fields = spec.normalised_fields()
+    assert list(fields) == ["author_email", "published_at", "view_count"]
+    assert fields["author_email"].type == "email"
+
+
+def test_missing_resource_is_filled_from_the_file_name() -> None:
+    spec = load_spec_text("fields:\n  title: string\n", "specs/people.yaml", "people")
+    assert spec.resource == "person"
+
+
+def test_resource_in_another_case_agrees_with_the_file_name() -> None:
+    text = "resource: LessonProgress\nfields:\n  done: boolean\n"
+    spec = load_spec_text(text, "x.yaml", "lesson_progresses")
+    assert spec.resource == "LessonProgress"
+
+
+def test_defaults_are_normalised_to_their_type() -> None:
+    spec = load(
+        "fields:\n"
+        "  score: {type: float, default: 1}\n"
+        "  count: {type: integer, default: 2.0}\n"
+        "  seen: {type: datetime, default: 2024-01-01T10:00:00+02:00}\n"
+        "  day: {type: date, default: 2024-02-29}\n"
+    )
+    fields = spec.fields
+    assert fields["score"].default == 1.0 and isinstance(fields["score"].default, float)
+    assert fields["count"].default == 2 and isinstance(fields["count"].default, int)
+    assert fields["seen"].default == "2024-01-01T10:00:00+02:00"
+    assert fields["day"].default == "2024-02-29"
+
+
+def test_load_spec_reads_a_file_and_names_it_after_its_stem(tmp_path: Path) -> None:
+    path = tmp_path / "categories.yaml"
+    path.write_text("fields:\n  name: string\n", encoding="utf-8")
+    assert load_spec(path).resource == "category"
+
+
+def test_load_spec_missing_file_is_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(ScaffoldError, match=r"^specs/none\.yaml: no such spec file$"):
+        load_spec(tmp_path / "none.yaml", "specs/none.yaml")
+
+
+def test_load_spec_locates_problems_with_the_shown_name(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.yaml"
+    path.write_text("fields:\n  title: strng\n", encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        load_spec(path, "specs/reviews.yaml")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "specs/reviews.yaml:2:10: unknown type 'strng'; did you mean 'string'?"
+    ]
+
+
+# --- located errors ------------------------------------------------------------------------
+
+
+def test_yaml_syntax_error_is_located() -> None:
+    text = "fields:\n\ttitle: string\n"
+    assert errors(text) == [
+        f"{SOURCE}:2:1: YAML syntax error: found character '\\t' that cannot start any token"
+    ]
+
+
+def test_unclosed_flow_sequence_is_a_yaml_syntax_error() -> None:
+    [message] = errors("fields:\n  title: [string\n")
+    assert message.startswith(f"{SOURCE}:3:1: YAML syntax error: ")
+
+
+def test_duplicate_key_is_located_at_the_second_one() -> None:
+    text = "fields:\n  title: string\n  title: text\n"
+    [message] = errors(text)
+    assert message.startswith(f"{at(text, 'title', 2)}: YAML syntax error: found duplicate key")
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "- title\n- body\n", "just text\n"])
+def test_not_a_mapping(text: str) -> None:
+    assert errors(text) == [
+        f"{SOURCE}:1:1: expected a mapping with `resource` and `fields`,"
+        " for example:  fields: {title: string}"
+    ]
+
+
+def test_missing_fields() -> None:
+    assert errors("resource: review\n") == [f"{SOURCE}:1:1: missing required key `fields`"]
+
+
+def test_unknown_top_level_key_suggests_the_closest() -> None:
+    text = "fields:\n  title: string\npaginaton: {max_limit: 5}\n"
+    assert errors(text) == [
+        f"{at(text, 'paginaton')}: unknown key 'paginaton'; did you mean 'pagination'?"
+    ]
+
+
+def test_unknown_field_key_suggests_the_closest() -> None:
+    text = "fields:\n  title: {type: string, max_lenght: 5}\n"
+    assert errors(text) == [f"{SOURCE}:2:25: unknown key 'max_lenght'; did you mean 'max_length'?"]
+    assert at(text, "max_lenght") == f"{SOURCE}:2:25"
+
+
+def test_unknown_key_with_nothing_close_lists_the_choices() -> None:
+    text = "fields:\n  title: {type: string, colour: red}\n"
+    assert errors(text) == [
+        f"{at(text, 'colour')}: unknown key 'colour'; expected one of: type, required, default,"
+        " unique, min, max, min_length, max_length, values, description"
+    ]
+
+
+def test_unknown_pagination_key() -> None:
+    text = "fields:\n  title: string\npagination:\n  max_limt: 5\n"
+    assert errors(text) == [f"{SOURCE}:4:3: unknown key 'max_limt'; did you mean 'max_limit'?"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fields:\n  title: strng\n",
+        "fields:\n  title: {type: strng}\n",
+        "fields:\n  t:\n    type: strng\n",
+    ],
+)
+def test_unknown_type_suggests_the_closest(text: str) -> None:
+    assert errors(text) == [f"{at(text, 'strng')}: unknown type 'strng'; did you mean 'string'?"]
+
+
+def test_wrong_value_type_points_at_the_value() -> None:
+    text = "fields:\n  title:\n    type: string\n    required: maybe\n"
+    assert errors(text) == [
+        f"{SOURCE}:4:15: `required`: Input should be a valid boolean, got 'maybe'"
+    ]
+    assert at(text, "maybe") == f"{SOURCE}:4:15"
+
+
+def test_min_greater_than_max() -> None:
+    text = "fields:\n  rating: {type: integer, min: 5, max: 1}\n"
+    assert errors(text) == [f"{at(text, '5')}: min (5) is greater than max (1)"]
+
+
+def test_min_length_greater_than_max_length() -> None:
+    text = "fields:\n  title: {type: string, min_length: 9, max_length: 3}\n"
+    assert errors(text) == [f"{at(text, '9')}: min_length (9) is greater than max_length (3)"]
+
+
+def test_min_on_a_string() -> None:
+    text = "fields:\n  title: {type: string, min: 1}\n"
+    assert errors(text) == [
+        f"{at(text, '1')}: min/max apply to integer and float fields, not string"
+    ]
+
+
+def test_max_length_on_an_integer() -> None:
+    text = "fields:\n  n: {type: integer, max_length: 4}\n"
+    assert errors(text) == [
+        f"{at(text, '4')}: min_length/max_length apply to string and text fields, not integer"
+    ]
+
+
+def test_integer_bounds_beyond_32_bits() -> None:
+    text = "fields:\n  n: {type: integer, max: 3000000000}\n"
+    assert errors(text) == [
+        f"{at(text, '3000000000')}: integer bounds must be whole numbers in 32 bits,"
+        " got 3000000000"
+    ]
+
+
+def test_empty_enum_values() -> None:
+    text = "fields:\n  status: {type: enum, values: []}\n"
+    assert errors(text) == [f"{at(text, '[]')}: an enum needs a non-empty list of `values`"]
+
+
+def test_enum_without_values_points_at_the_type() -> None:
+    text = "fields:\n  status: {type: enum}\n"
+    assert errors(text) == [f"{at(text, 'enum')}: an enum needs a non-empty list of `values`"]
+
+
+def test_duplicate_enum_values() -> None:
+    text = "fields:\n  status: {type: enum, values: [a, b, a]}\n"
+    assert errors(text) == [f"{at(text, '[a')}: enum `values` must be distinct"]
+
+
+def test_values_on_a_non_enum() -> None:
+    text = "fields:\n  title: {type: string, values: [a]}\n"
+    assert errors(text) == [f"{at(text, '[a]')}: `values` applies to enum fields, not string"]
+
+
+def test_default_outside_enum() -> None:
+    text = "fields:\n  status: {type: enum, values: [a, b], default: c}\n"
+    assert errors(text) == [
+        f"{at(text, 'c}')}: default 'c' is not one of the enum values ['a', 'b']"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bounds", "default", "message"),
+    [
+        ("min: 1, max: 5", "9", "default 9 is above max (5)"),
+        ("min: 1, max: 5", "0", "default 0 is below min (1)"),
+    ],
+)
+def test_default_outside_range(bounds: str, default: str, message: str) -> None:
+    text = f"fields:\n  rating: {{type: integer, {bounds}, default: {default}}}\n"
+    assert errors(text) == [f"{at(text, default + '}')}: {message}"]
+
+
+WRONG_DEFAULTS = [
+    ("{type: integer, default: abc}", "default must be a number for an integer field, got 'abc'"),
+    (
+        "{type: integer, default: 1.5}",
+        "default must be a whole number for an integer field, got 1.5",
+    ),
+    ("{type: integer, default: true}", "default must be a number for an integer field, got True"),
+    (
+        "{type: boolean, default: 'no'}",
+        "default must be true or false for a boolean field, got 'no'",
+    ),
+    ("{type: text, default: 5}", "default must be a string for a text field, got 5"),
+    ("{type: uuid, default: nope}", "default 'nope' is not a valid uuid"),
+    ("{type: date, default: '2024-13-01'}", "default '2024-13-01' is not a valid date"),
+    ("{type: email, default: nope}", "default 'nope' is not an email address"),
+    ("{type: string, max_length: 3, default: abcd}", "default is longer than max_length (3)"),
+]
+
+
+@pytest.mark.parametrize(("field", "message"), WRONG_DEFAULTS)
+def test_default_of_the_wrong_type(field: str, message: str) -> None:
+    text = f"fields:\n  x: {field}\n"
+    value = field.split("default: ")[1].rstrip("}")
+    assert errors(text) == [f"{at(text, value)}: {message}"]
+
+
+def test_datetime_default_without_timezone() -> None:
+    text = "fields:\n  seen: {type: datetime, default: '2024-01-01T00:00:00'}\n"
+    assert errors(text) == [
+        f"{at(text, QUOTE + '2024')}: default '2024-01-01T00:00:00' needs a timezone"
+        " (for example 2024-01-01T00:00:00Z)"
+    ]
+
+
+def test_unquoted_datetime_default_without_timezone_is_rejected() -> None:
+    text = "fields:\n  seen: {type: datetime, default: 2024-01-01T00:00:00}\n"
+    [message] = errors(text)
+    assert message.startswith(f"{at(text, '2024')}: default ")
+    assert message.endswith("needs a timezone (for example 2024-01-01T00:00:00Z)")
+
+
+@pytest.mark.parametrize("name", ["id", "created_at", "updatedAt"])
+def test_field_clashing_with_a_generated_one(name: str) -> None:
+    text = f"fields:\n  {name}: string\n"
+    generated = {"updatedAt": "updated_at"}.get(name, name)
+    assert errors(text) == [
+        f"{SOURCE}:2:3: field {name!r} clashes with the generated `{generated}` field"
+    ]
+
+
+def test_two_fields_with_the_same_snake_case_name() -> None:
+    text = "fields:\n  authorEmail: email\n  author_email: email\n"
+    assert errors(text) == [
+        f"{at(text, 'author_email')}: fields 'authorEmail' and 'author_email'"
+        " both become `author_email`"
+    ]
+
+
+def test_field_names_that_are_not_identifiers() -> None:
+    text = 'fields:\n  "2fast": string\n  "a-b c!": string\n  ok: string\n'
+    rule = "must be letters, digits and underscores, starting with a letter"
+    # The key's position is its opening quote.
+    assert errors(text) == [
+        f"{SOURCE}:2:3: field name '2fast' {rule}",
+        f"{SOURCE}:3:3: field name 'a-b c!' {rule}",
+    ]
+
+
+def test_reserved_name_is_rejected_in_any_case() -> None:
+    text = "fields:\n  title: string\n  MetaData: string\n"
+    assert errors(text, reserved=frozenset({"meta_data"})) == [
+        f"{at(text, 'MetaData')}: field name `meta_data` is reserved in this stack;"
+        " choose another name"
+    ]
+    assert load(text).normalised_fields().keys() == {"title", "meta_data"}
+
+
+def test_resource_that_disagrees_with_the_file_name() -> None:
+    text = "resource: course\nfields:\n  title: string\n"
+    assert errors(text) == [
+        f"{at(text, 'course')}: resource 'course' does not match the file name: a file for it"
+        " is named courses.yaml, and this one expects resource: review"
+    ]
+
+
+def test_default_limit_above_max_limit() -> None:
+    text = "fields:\n  title: string\npagination: {default_limit: 50, max_limit: 10}\n"
+    assert errors(text) == [f"{at(text, '50')}: default_limit (50) is greater than max_limit (10)"]
+
+
+def test_max_limit_above_the_ceiling() -> None:
+    text = "fields:\n  title: string\npagination: {max_limit: 5000}\n"
+    assert errors(text) == [
+        f"{at(text, '5000')}: `max_limit`: Input should be less than or equal to 1000, got 5000"
+    ]
+
+
+def test_several_errors_at_once_sorted_by_line() -> None:
+    text = (
+        "extra: 1\n"
+        "resource: review\n"
+        "fields:\n"
+        "  rating: {type: integer, min: 3, max: 1}\n"
+        "  id: string\n"
+        "  title: {type: strin}\n"
+        "pagination:\n"
+        "  max_limt: 3\n"
+    )
+    assert errors(text) == [
+        f"{SOURCE}:1:1: unknown key 'extra'; expected one of: resource, description, fields,"
+        " pagination, timestamps",
+        f"{at(text, '3,')}: min (3) is greater than max (1)",
+        f"{SOURCE}:5:3: field 'id' clashes with the generated `id` field",
+        f"{at(text, 'strin}')}: unknown type 'strin'; did you mean 'string'?",
+        f"{SOURCE}:8:3: unknown key 'max_limt'; did you mean 'max_limit'?",
+    ]
+
+
+def test_spec_error_message_is_every_diagnostic_one_per_line() -> None:
+    with pytest.raises(SpecError) as caught:
+        load("fields:\n  a: strng\n  b: {type: integer, min: 2, max: 1}\n")
+    assert str(caught.value).splitlines() == [str(d) for d in caught.value.diagnostics]
+    assert len(caught.value.diagnostics) == 2
+
+
+# --- bugs ----------------------------------------------------------------------------------
+
+
+def test_unquoted_impossible_date_is_a_located_error() -> None:
+    text = "fields:\n  day: {type: date, default: 2024-13-01}\n"
+    [message] = errors(text)
+    assert message.startswith(f"{SOURCE}:2:")
+
+
+@pytest.mark.parametrize("field", ["{type: float, default: .inf}", "{type: float, min: .nan}"])
+def test_non_finite_numbers_are_rejected(field: str) -> None:
+    errors(f"fields:\n  score: {field}\n")
+
+
+def test_boolean_bound_is_the_wrong_type() -> None:
+    errors("fields:\n  n: {type: integer, min: true}\n")
