@@ -13,7 +13,6 @@ import pytest
 
 from generator.errors import ScaffoldError, SpecError
 from generator.generate import Options, Result, generate_resources
-from generator.languages.python import RenderedCodeError
 from generator.manifest import Manifest
 from generator.plan import Action
 from generator.project import Project
