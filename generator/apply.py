@@ -15,17 +15,23 @@ from generator.plan import Action, Plan
 
 
 def apply_plan(
-    root: Path, plan: Plan, manifest: Manifest, extra: dict[str, str | None] | None = None
+    root: Path,
+    plan: Plan,
+    manifest: Manifest,
+    extra: dict[str, str | None] | None = None,
+    fingerprints: dict[str, str] | None = None,
 ) -> None:
     """Write what the plan writes and record the new bases in the manifest, together with
-    ``extra`` files (path -> text, or None to delete), all or nothing."""
+    ``extra`` files (path -> text, or None to delete), all or nothing. ``fingerprints`` are
+    the digests of the unformatted renders, kept so an unchanged render skips formatting."""
     outputs: dict[str, str | None] = dict(extra or {})
     for change in plan.changes:
         if change.writes and change.text is not None:
             outputs[change.path] = change.text
         if change.action is Action.CONFLICT and change.text is None:
             continue  # keep the old base: the next run merges again
-        manifest.files[change.path] = Entry(change.source, digest(change.new))
+        rendered = (fingerprints or {}).get(change.path, "")
+        manifest.files[change.path] = Entry(change.source, digest(change.new), rendered)
         outputs[base_path(change.path)] = change.new
     outputs[MANIFEST] = manifest.to_json()
     write_all(root, outputs)

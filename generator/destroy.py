@@ -53,7 +53,7 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
         project.root,
         render_wiring(renderer, list(remaining.values())),
         manifest,
-        initial_bases=initial_wiring(renderer),
+        initial_bases=initial_wiring(renderer, manifest),
     )
     if result.rewired.conflicts:
         raise ScaffoldError(

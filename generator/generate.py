@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.apply import apply_plan
 from generator.context import ResourceContext, build_resource
 from generator.errors import Diagnostic, ScaffoldError, SpecError
-from generator.manifest import Manifest
+from generator.manifest import Manifest, digest
 from generator.naming import Names
 from generator.plan import Plan, plan_files
 from generator.project import Project
@@ -47,18 +47,20 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     everything = {**manifest.resources, **wanted}
     contexts = load_contexts(project, everything, starters)
 
+    # Every generated resource is rendered again: a new resource can change others (a parent
+    # learns of its children). Unchanged renders reuse their base instead of the formatter.
     renderer = Renderer(stack)
+    formatter = CachedFormatter(stack, manifest)
     rendered: dict[str, tuple[str, str]] = {}
-    for plural in wanted:
-        context = contexts[plural]
+    for context in contexts.values():
         for path, text in renderer.resource(context).items():
-            rendered[path] = (context.spec_path, format_file(stack, path, text))
-    rendered.update(render_wiring(renderer, list(contexts.values())))
+            rendered[path] = (context.spec_path, formatter(path, text))
+    rendered.update(render_wiring(renderer, list(contexts.values()), formatter))
     plan = plan_files(
         project.root,
         rendered,
         manifest,
-        initial_bases=initial_wiring(renderer),
+        initial_bases=initial_wiring(renderer, manifest),
         force=options.force,
         force_conflicts=options.force_conflicts,
     )
@@ -66,25 +68,51 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     if options.dry_run:
         return result
     manifest.resources.update(wanted)
-    apply_plan(project.root, plan, manifest, extra=dict(starters))
+    apply_plan(
+        project.root, plan, manifest, extra=dict(starters), fingerprints=formatter.fingerprints
+    )
     result.written = True
     return result
 
 
+class CachedFormatter:
+    """The stack's formatter, skipped when a file renders exactly as it did last time (its
+    base is then the formatted text)."""
+
+    def __init__(self, stack: Stack, manifest: Manifest | None = None) -> None:
+        self.stack = stack
+        self.manifest = manifest
+        self.fingerprints: dict[str, str] = {}  # path -> digest of the unformatted render
+
+    def __call__(self, path: str, text: str) -> str:
+        fingerprint = self.fingerprints[path] = digest(text)
+        entry = self.manifest.files.get(path) if self.manifest else None
+        if self.manifest and entry and entry.rendered == fingerprint:
+            base = self.manifest.base(path)
+            if base is not None:
+                return base
+        return format_file(self.stack, path, text)
+
+
 def render_wiring(
-    renderer: Renderer, contexts: list[ResourceContext]
+    renderer: Renderer,
+    contexts: list[ResourceContext],
+    formatter: CachedFormatter | None = None,
 ) -> dict[str, tuple[str, str]]:
     """The files that wire every generated resource together, formatted."""
-    stack = renderer.stack
+    format_ = formatter or CachedFormatter(renderer.stack)
     return {
-        path: (WIRING_SOURCE, format_file(stack, path, text))
+        path: (WIRING_SOURCE, format_(path, text))
         for path, text in renderer.wiring(contexts).items()
     }
 
 
-def initial_wiring(renderer: Renderer) -> dict[str, str]:
+def initial_wiring(renderer: Renderer, manifest: Manifest) -> dict[str, str]:
     """The wiring files as the project template ships them (with no resources): their base
-    until the generator first writes them."""
+    until the generator first writes them. Empty once the manifest has them."""
+    wiring = {p for p, e in manifest.files.items() if e.source == WIRING_SOURCE}
+    if wiring and all(manifest.base(p) is not None for p in wiring):
+        return {}
     return {path: text for path, (_, text) in render_wiring(renderer, []).items()}
 
 

@@ -33,7 +33,8 @@ def digest(text: str) -> str:
 @dataclass
 class Entry:
     source: str  # the spec this file came from, or "wiring" for files rendered from all specs
-    sha256: str
+    sha256: str  # of the text written (the base)
+    rendered: str = ""  # of the template output before formatting: same render, same base
 
 
 @dataclass
@@ -48,7 +49,10 @@ class Manifest:
         if not path.is_file():
             return cls(root)
         data = json.loads(path.read_text(encoding="utf-8"))
-        files = {p: Entry(e["source"], e["sha256"]) for p, e in data.get("files", {}).items()}
+        files = {
+            p: Entry(e["source"], e["sha256"], e.get("rendered", ""))
+            for p, e in data.get("files", {}).items()
+        }
         return cls(root, files, dict(data.get("resources", {})))
 
     def base(self, path: str) -> str | None:
@@ -65,7 +69,8 @@ class Manifest:
             "version": FORMAT_VERSION,
             "resources": dict(sorted(self.resources.items())),
             "files": {
-                p: {"source": e.source, "sha256": e.sha256} for p, e in sorted(self.files.items())
+                p: {"source": e.source, "sha256": e.sha256, "rendered": e.rendered}
+                for p, e in sorted(self.files.items())
             },
         }
         return json.dumps(data, indent=2) + "\n"

@@ -47,6 +47,8 @@ def resource_result(project: Project, result: Result, show_diff: bool) -> None:
         state = "would write" if not result.written else "wrote"
         console.print(f"  [green]{state} starter spec[/] {spec}")
     for change in result.plan.changes:
+        if change.action is Action.UNCHANGED:
+            continue  # counted in the summary
         console.print(f"  [{STYLES[change.action]}]{change.action.value:<10}[/] {change.path}")
         if show_diff and change.writes:
             _diff(change)

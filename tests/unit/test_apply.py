@@ -169,8 +169,12 @@ def test_apply_plan_writes_files_manifest_and_bases(root: Path) -> None:
     data = json.loads((root / ".scaffold/manifest.json").read_text(encoding="utf-8"))
     assert data["resources"] == {"reviews": SOURCE}
     assert data["files"] == {
-        "app/models/reviews.py": {"source": SOURCE, "sha256": digest("class Review: ...\n")},
-        "app/routes.py": {"source": "wiring", "sha256": digest("routes = []\n")},
+        "app/models/reviews.py": {
+            "source": SOURCE,
+            "sha256": digest("class Review: ...\n"),
+            "rendered": "",
+        },
+        "app/routes.py": {"source": "wiring", "sha256": digest("routes = []\n"), "rendered": ""},
     }
     assert Manifest.load(root).base("app/models/reviews.py") == "class Review: ...\n"
 
