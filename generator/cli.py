@@ -214,3 +214,46 @@ def _print_json(data: Any) -> None:
 
 def main() -> None:
     app()
+
+
+@app.command("import")
+def import_(
+    source: Annotated[
+        Path,
+        typer.Argument(help="An OpenAPI 3.0 or 3.1 document (YAML or JSON).", metavar="FILE"),
+    ],
+    specs_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--specs-dir", help="Where to write specs (default: the project's specs/, or ./specs)."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite spec files that already exist.")
+    ] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write a spec per object schema of an OpenAPI document; say what could not be mapped.
+
+    Existing spec files are kept unless --force. References between schemas, arrays and
+    nested objects are not in the spec format yet: they are listed, with their JSON pointer.
+
+    Example: scaffold import openapi.yaml && scaffold resource pets
+    """
+    with _reporting(as_json, debug):
+        from generator.importers import import_openapi, report_lines
+        from generator.project import Project
+
+        try:
+            project: Project | None = Project.find(Path.cwd())
+        except ScaffoldError:
+            project = None
+        root = project.root if project else Path.cwd()
+        folder = specs_dir or (root / project.specs_dir if project else Path("specs"))
+        report = import_openapi(source, folder, root, force=force)
+        if as_json:
+            _print_json({"ok": True, **report.as_dict()})
+        elif not quiet:
+            print("\n".join(report_lines(report)))

@@ -1,4 +1,8 @@
-"""The stack-neutral view of a resource that templates read. Decisions live here, not in Jinja."""
+"""The stack-neutral view of resources that templates read. Decisions live here, not in Jinja.
+
+Contexts are built for every generated resource at once: a reference needs its target, and a
+parent learns which children point at it.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import samples
-from generator.naming import Names
-from generator.spec.model import INT32_MAX, INT32_MIN, FieldSpec, Pagination, ResourceSpec
+from generator.errors import Diagnostic, SpecError
+from generator.naming import Names, snake_case
+from generator.spec.model import (
+    INTEGER_RANGES,
+    ORDERED_TYPES,
+    FieldSpec,
+    Pagination,
+    ResourceSpec,
+)
 from generator.stacks import Stack
+
+ON_DELETE_SQL = {"cascade": "CASCADE", "set_null": "SET NULL", "restrict": "RESTRICT"}
 
 
 @dataclass(frozen=True)
@@ -20,8 +33,33 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A field that points at another resource's id."""
+
+    target: Names  # the referenced resource
+    relation: str  # the relation's name: course (the field is course_id)
+    on_delete: str  # cascade | set_null | restrict
+    nested: bool  # also served under /<target>/{id}/<plural>
+    target_soft_delete: bool  # the target is only marked deleted: on_delete never fires
+
+    @property
+    def on_delete_sql(self) -> str:
+        return ON_DELETE_SQL[self.on_delete]
+
+
+@dataclass(frozen=True)
+class Child:
+    """A resource that references this one."""
+
+    names: Names
+    field: str  # its column: course_id
+    on_delete: str
+
+
+@dataclass(frozen=True)
 class FieldContext:
-    name: str
+    name: str  # in the API and the database: snake_case, `course_id` for a ref
+    attr: str  # in code: the name, or name_ where the stack reserves it (`class_`)
     type: str
     required: bool  # must be given on create: required and no default
     nullable: bool  # may be null (column and API)
@@ -33,20 +71,45 @@ class FieldContext:
     min_length: int | None
     max_length: int | None
     values: list[str] | None
+    precision: int | None
+    scale: int | None
     description: str | None
+    filter: bool
+    sort: bool
     checks: list[Check]
     # The stack's spelling of the type: python, schema, column, default (expression), ...
     stack: dict[str, str]
     enum_type: str | None = None
+    ref: Ref | None = None
+
+    @property
+    def aliased(self) -> bool:
+        return self.attr != self.name
 
     @property
     def bounded_min(self) -> int | float | None:
-        """Lower bound the API enforces (integers are kept inside 32 bits)."""
-        return INT32_MIN if self.type == "integer" and self.min is None else self.min
+        """Lower bound the API enforces (integers are kept inside their column's range)."""
+        if self.type in INTEGER_RANGES and self.min is None:
+            return INTEGER_RANGES[self.type][0]
+        return self.min
 
     @property
     def bounded_max(self) -> int | float | None:
-        return INT32_MAX if self.type == "integer" and self.max is None else self.max
+        if self.type in INTEGER_RANGES and self.max is None:
+            return INTEGER_RANGES[self.type][1]
+        return self.max
+
+    @property
+    def filter_ops(self) -> list[str]:
+        """Query-string suffixes this field filters by: "" (equals), _gte, _lte, _in."""
+        if not self.filter:
+            return []
+        ops = [""]
+        if self.type in ORDERED_TYPES:
+            ops += ["_gte", "_lte"]
+        if self.type == "enum":
+            ops.append("_in")
+        return ops
 
 
 @dataclass(frozen=True)
@@ -57,13 +120,31 @@ class ResourceContext:
     fields: list[FieldContext]
     pagination: Pagination
     timestamps: bool
+    soft_delete: bool
+    search: list[FieldContext]
     imports: dict[str, list[str]]  # per file role, from the stack's type map
     samples: dict[str, Any]
     checks: list[Check] = field(default_factory=list)
+    children: list[Child] = field(default_factory=list)
+    # Resources to create first in tests, parents before children: (names, payload, links)
+    # where links maps a ref field to the ancestor whose id it takes.
+    ancestors: list[tuple[Names, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+
+    @property
+    def cursor(self) -> bool:
+        return self.pagination.style == "cursor"
 
     @property
     def enums(self) -> list[FieldContext]:
         return [f for f in self.fields if f.enum_type]
+
+    @property
+    def refs(self) -> list[FieldContext]:
+        return [f for f in self.fields if f.ref]
+
+    @property
+    def nested_refs(self) -> list[FieldContext]:
+        return [f for f in self.refs if f.ref and f.ref.nested]
 
     @property
     def unique_fields(self) -> list[FieldContext]:
@@ -77,28 +158,76 @@ class ResourceContext:
     def non_nullable_fields(self) -> list[FieldContext]:
         return [f for f in self.fields if not f.nullable]
 
+    @property
+    def filters(self) -> list[FieldContext]:
+        return [f for f in self.fields if f.filter]
+
+    @property
+    def sort_fields(self) -> list[str]:
+        """What ?sort= accepts: declared sort fields, then the timestamps."""
+        names = [f.name for f in self.fields if f.sort]
+        return names + (["created_at", "updated_at"] if self.timestamps else ["id"])
+
+    @property
+    def default_sort(self) -> str:
+        return "created_at" if self.timestamps else "id"
+
+    @property
+    def restricting_children(self) -> list[Child]:
+        return [c for c in self.children if c.on_delete == "restrict"]
+
+    @property
+    def query_params(self) -> list[str]:
+        """Every query parameter the list endpoint accepts."""
+        params = ["cursor", "limit"] if self.cursor else ["page", "limit"]
+        params += ["sort"] if self.sort_fields else []
+        params += ["q"] if self.search else []
+        params += [f.name + op for f in self.filters for op in f.filter_ops]
+        return params
+
+
+def build_contexts(
+    specs: dict[str, tuple[ResourceSpec, str]], stack: Stack
+) -> dict[str, ResourceContext]:
+    """Contexts of every resource (plural -> (spec, spec path)); refs must resolve."""
+    diagnostics: list[Diagnostic] = []
+    targets = {plural: Names.from_name(spec.resource) for plural, (spec, _) in specs.items()}
+    contexts: dict[str, ResourceContext] = {}
+    for plural, (spec, spec_path) in specs.items():
+        refs: dict[str, Ref] = {}
+        for name, f in spec.normalised_fields().items():
+            if f.type != "ref":
+                continue
+            target = Names.from_name(f.to or name)
+            if target.plural not in targets:
+                known = ", ".join(sorted(targets)) or "none"
+                loc = ("fields", spec.raw_field_name(name), "to" if f.to else "type")
+                diagnostics.append(
+                    spec.diagnostic(
+                        loc,
+                        f"ref to unknown resource {target.singular!r}; write"
+                        f" specs/{target.plural}.yaml and generate it too (known: {known})",
+                    )
+                )
+                continue
+            refs[name] = Ref(
+                target=targets[target.plural],
+                relation=name.removesuffix("_id"),
+                on_delete=f.on_delete or "restrict",
+                nested=f.nested,
+                target_soft_delete=specs[target.plural][0].soft_delete,
+            )
+        contexts[plural] = _resource(spec, spec_path, stack, refs)
+    if diagnostics:
+        raise SpecError(diagnostics)
+    _link(contexts, specs)
+    return contexts
+
 
 def build_resource(spec: ResourceSpec, spec_path: str, stack: Stack) -> ResourceContext:
-    names = Names.from_name(spec.resource)
-    literal = stack.language.filters["literal"]
-    fields = [
-        _field(name, f, names, stack, literal) for name, f in spec.normalised_fields().items()
-    ]
-    imports: dict[str, set[str]] = {}
-    for f in fields:
-        for role, specs in stack.types[f.type].get("imports", {}).items():
-            imports.setdefault(role, set()).update(specs)
-    return ResourceContext(
-        names=names,
-        spec_path=spec_path,
-        description=spec.description or f"{names.human_plural.capitalize()}.",
-        fields=fields,
-        pagination=spec.pagination,
-        timestamps=spec.timestamps,
-        imports={role: sorted(specs) for role, specs in imports.items()},
-        samples=_samples(spec),
-        checks=[check for f in fields for check in f.checks],
-    )
+    """The context of one resource on its own (its refs must point at itself, if any)."""
+    plural = Names.from_name(spec.resource).plural
+    return build_contexts({plural: (spec, spec_path)}, stack)[plural]
 
 
 def describe(spec: ResourceSpec) -> dict[str, Any]:
@@ -114,7 +243,8 @@ def describe(spec: ResourceSpec) -> dict[str, Any]:
 
 def normalised_field_data(spec: ResourceSpec) -> dict[str, dict[str, Any]]:
     """Plain field dicts with every key present, as generator.samples and the conformance
-    suite take them (string fields carry their effective max_length)."""
+    suite take them (string fields carry their effective max_length). Refs are left out:
+    their values are ids of records that exist only at run time."""
     return {
         name: {
             "type": f.type,
@@ -126,10 +256,75 @@ def normalised_field_data(spec: ResourceSpec) -> dict[str, dict[str, Any]]:
             "min_length": f.min_length,
             "max_length": f.effective_max_length,
             "values": f.values,
+            "precision": f.decimal_precision if f.type == "decimal" else None,
+            "scale": f.decimal_scale if f.type == "decimal" else None,
             "description": f.description,
         }
         for name, f in spec.normalised_fields().items()
+        if f.type != "ref"
     }
+
+
+def _resource(
+    spec: ResourceSpec, spec_path: str, stack: Stack, refs: dict[str, Ref]
+) -> ResourceContext:
+    names = Names.from_name(spec.resource)
+    literal = stack.language.filters["literal"]
+    fields = [
+        _field(name, f, names, stack, literal, refs.get(name))
+        for name, f in spec.normalised_fields().items()
+    ]
+    imports: dict[str, set[str]] = {}
+    for f in fields:
+        for role, specs in stack.types[f.type].get("imports", {}).items():
+            imports.setdefault(role, set()).update(specs)
+    by_name = {f.name: f for f in fields}
+    return ResourceContext(
+        names=names,
+        spec_path=spec_path,
+        description=spec.description or f"{names.human_plural.capitalize()}.",
+        fields=fields,
+        pagination=spec.pagination,
+        timestamps=spec.timestamps,
+        soft_delete=spec.soft_delete,
+        search=[by_name[snake_case(n)] for n in spec.search],
+        imports={role: sorted(specs) for role, specs in imports.items()},
+        samples=_samples(spec),
+        checks=[check for f in fields for check in f.checks],
+    )
+
+
+def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceSpec, str]]) -> None:
+    """Tell each parent about its children, and each child which ancestors its tests create."""
+    for context in contexts.values():
+        for f in context.refs:
+            assert f.ref is not None
+            parent = contexts[f.ref.target.plural]
+            parent.children.append(Child(context.names, f.name, f.ref.on_delete))
+    for context in contexts.values():
+        context.ancestors.extend(_ancestors(context, contexts))
+
+
+def _ancestors(
+    context: ResourceContext, contexts: dict[str, ResourceContext]
+) -> list[tuple[Names, dict[str, Any], dict[str, str]]]:
+    """Every resource a test must create before this one, parents before children."""
+    ordered: list[tuple[Names, dict[str, Any], dict[str, str]]] = []
+    seen: set[str] = {context.names.plural}
+
+    def visit(resource: ResourceContext) -> None:
+        for f in resource.refs:
+            assert f.ref is not None
+            parent = contexts[f.ref.target.plural]
+            if parent.names.plural in seen:
+                continue
+            seen.add(parent.names.plural)
+            visit(parent)
+            links = {g.name: g.ref.target.plural for g in parent.refs if g.ref is not None}
+            ordered.append((parent.names, parent.samples["payloads"][0], links))
+
+    visit(context)
+    return ordered
 
 
 def _samples(spec: ResourceSpec) -> dict[str, Any]:
@@ -149,12 +344,19 @@ def _on_create(field: dict[str, Any]) -> bool:
     return bool(field["required"]) and field["default"] is None
 
 
-def _field(name: str, spec: FieldSpec, names: Names, stack: Stack, literal: Any) -> FieldContext:
+def _field(
+    name: str, spec: FieldSpec, names: Names, stack: Stack, literal: Any, ref: Ref | None
+) -> FieldContext:
+    api_name = f"{name.removesuffix('_id')}_id" if ref else name
     enum_type = f"{names.class_name}{_pascal(name)}" if spec.values else None
     placeholders = {
         "max_length": spec.effective_max_length,
         "enum": enum_type,
         "enum_length": max((len(v) for v in spec.values or []), default=0),
+        "precision": spec.decimal_precision,
+        "scale": spec.decimal_scale,
+        "ref_table": ref.target.table if ref else "",
+        "on_delete": ref.on_delete_sql if ref else "",
     }
     type_map = stack.types[spec.type]
     spelled = {
@@ -166,7 +368,8 @@ def _field(name: str, spec: FieldSpec, names: Names, stack: Stack, literal: Any)
         text = literal(spec.default)
         spelled["default"] = type_map.get("default", "{literal}").format(literal=text)
     return FieldContext(
-        name=name,
+        name=api_name,
+        attr=f"{api_name}_" if api_name in stack.reserved_names else api_name,
         type=spec.type,
         required=spec.required and spec.default is None,
         nullable=not spec.required,
@@ -178,10 +381,15 @@ def _field(name: str, spec: FieldSpec, names: Names, stack: Stack, literal: Any)
         min_length=spec.min_length,
         max_length=spec.effective_max_length,
         values=spec.values,
+        precision=spec.decimal_precision if spec.type == "decimal" else None,
+        scale=spec.decimal_scale if spec.type == "decimal" else None,
         description=spec.description,
-        checks=_checks(name, spec),
+        filter=spec.filter or spec.nested,  # a nested list filters by its parent
+        sort=spec.sort,
+        checks=_checks(api_name, spec),
         stack=spelled,
         enum_type=enum_type,
+        ref=ref,
     )
 
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.apply import apply_plan
-from generator.context import ResourceContext, build_resource
+from generator.context import ResourceContext, build_contexts
 from generator.errors import Diagnostic, ScaffoldError, SpecError
 from generator.manifest import Manifest, digest
 from generator.naming import Names
 from generator.plan import Plan, plan_files
 from generator.project import Project
 from generator.render import Renderer
-from generator.spec import load_spec, load_spec_text
+from generator.spec import ResourceSpec, load_spec, load_spec_text
 from generator.spec.starter import starter_spec
 from generator.stacks import Stack
 
@@ -119,11 +119,11 @@ def initial_wiring(renderer: Renderer, manifest: Manifest) -> dict[str, str]:
 def load_contexts(
     project: Project, specs: dict[str, str], starters: dict[str, str] | None = None
 ) -> dict[str, ResourceContext]:
-    """Load every spec (plural -> spec path), reporting all problems together."""
+    """Load every spec (plural -> spec path) and build their contexts together, reporting
+    all problems at once."""
     starters = starters or {}
-    contexts: dict[str, ResourceContext] = {}
+    loaded: dict[str, tuple[ResourceSpec, str]] = {}
     diagnostics: list[Diagnostic] = []
-    reserved = project.stack.reserved_names
     for plural, spec_path in sorted(specs.items()):
         if spec_path not in starters and not (project.root / spec_path).is_file():
             raise ScaffoldError(
@@ -132,16 +132,16 @@ def load_contexts(
             )
         try:
             if spec_path in starters:
-                spec = load_spec_text(starters[spec_path], spec_path, plural, reserved)
+                spec = load_spec_text(starters[spec_path], spec_path, plural)
             else:
-                spec = load_spec(project.root / spec_path, spec_path, reserved)
+                spec = load_spec(project.root / spec_path, spec_path)
         except SpecError as error:
             diagnostics += error.diagnostics
             continue
-        contexts[plural] = build_resource(spec, spec_path, project.stack)
+        loaded[plural] = (spec, spec_path)
     if diagnostics:
         raise SpecError(diagnostics)
-    return contexts
+    return build_contexts(loaded, project.stack)
 
 
 def format_file(stack: Stack, path: str, text: str) -> str:

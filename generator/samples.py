@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 FieldSpec = Mapping[str, Any]
@@ -20,6 +21,8 @@ Fields = Mapping[str, FieldSpec]
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
 DEFAULT_STRING_MAX_LENGTH = 255
 
 _BASE_DATE = date(2024, 1, 15)
@@ -117,7 +120,7 @@ def sample_value(name: str, spec: FieldSpec, n: int = 0) -> object:
     """A valid JSON value for one field; distinct ``n`` give distinct values where the
     field's constraints leave room for them."""
     kind = spec["type"]
-    if kind == "integer":
+    if kind in ("integer", "bigint"):
         lo, hi = integer_bounds(spec)
         if lo > hi:
             return lo
@@ -126,6 +129,12 @@ def sample_value(name: str, spec: FieldSpec, n: int = 0) -> object:
         return lo + (start - lo + n) % span
     if kind == "float":
         return _float_value(spec, n)
+    if kind == "decimal":
+        return _decimal_value(spec, n)
+    if kind == "url":
+        return f"https://example.com/{name}/{n}"
+    if kind == "json":
+        return {"n": n, "tags": [name, "sample"], "nested": {"ok": True}}
     if kind == "boolean":
         first = not spec["default"] if isinstance(spec.get("default"), bool) else True
         return first if n % 2 == 0 else not first
@@ -151,10 +160,27 @@ def sample_value(name: str, spec: FieldSpec, n: int = 0) -> object:
 
 
 def integer_bounds(spec: FieldSpec) -> tuple[int, int]:
-    """Inclusive bounds of an integer field; a missing side is the 32-bit signed limit."""
-    lo = INT32_MIN if spec.get("min") is None else math.ceil(spec["min"])
-    hi = INT32_MAX if spec.get("max") is None else math.floor(spec["max"])
+    """Inclusive bounds of an integer field; a missing side is the limit of its column
+    (32 bits for integer, 64 for bigint)."""
+    low, high = (INT64_MIN, INT64_MAX) if spec["type"] == "bigint" else (INT32_MIN, INT32_MAX)
+    lo = low if spec.get("min") is None else math.ceil(spec["min"])
+    hi = high if spec.get("max") is None else math.floor(spec["max"])
     return lo, hi
+
+
+def _decimal_value(spec: FieldSpec, n: int) -> str:
+    """A decimal as the exact string the API returns: always ``scale`` places."""
+    scale = int(spec.get("scale") or 0)
+    precision = int(spec.get("precision") or 10)
+    quantum = Decimal(1).scaleb(-scale)
+    largest = Decimal(10) ** (precision - scale) - quantum
+    lo = max(Decimal(str(spec["min"])) if spec.get("min") is not None else -largest, -largest)
+    hi = min(Decimal(str(spec["max"])) if spec.get("max") is not None else largest, largest)
+    start = min(max(Decimal(1), lo), hi)
+    value = start + Decimal(n) * quantum * 7 + quantum * 3
+    if value > hi:
+        value = lo + (value - lo) % max(hi - lo, quantum)
+    return str(value.quantize(quantum))
 
 
 def length_bounds(spec: FieldSpec) -> tuple[int, int | None]:
@@ -231,10 +257,11 @@ def _base62(n: int) -> str:
 def _invalid(spec: FieldSpec) -> list[tuple[str, object]]:
     kind = spec["type"]
     out: list[tuple[str, object]] = []
-    if kind == "integer":
+    if kind in ("integer", "bigint"):
         lo, hi = integer_bounds(spec)
-        out.append(("below_min" if spec.get("min") is not None else "below_int32_range", lo - 1))
-        out.append(("above_max" if spec.get("max") is not None else "above_int32_range", hi + 1))
+        bits = "int64" if kind == "bigint" else "int32"
+        out.append(("below_min" if spec.get("min") is not None else f"below_{bits}_range", lo - 1))
+        out.append(("above_max" if spec.get("max") is not None else f"above_{bits}_range", hi + 1))
         if lo < hi:
             out.append(("not_an_integer", lo + 0.5))
         out.append(("wrong_type", "not-a-number"))
@@ -272,6 +299,21 @@ def _invalid(spec: FieldSpec) -> list[tuple[str, object]]:
         out.append(("wrong_type", True))
     elif kind == "uuid":
         out += [("not_a_uuid", "not-a-uuid"), ("wrong_type", 12345)]
+    elif kind == "url":
+        out += [("not_a_url", "not a url"), ("not_http", "ftp://example.com/file")]
+        out.append(("wrong_type", 12345))
+    elif kind == "decimal":
+        scale = int(spec.get("scale") or 0)
+        precision = int(spec.get("precision") or 10)
+        out.append(("too_many_places", "1." + "1" * (scale + 1)))
+        out.append(("too_many_digits", "9" * (precision - scale + 1)))
+        for slug, bound, step in (
+            ("below_min", spec.get("min"), -1),
+            ("above_max", spec.get("max"), 1),
+        ):
+            if bound is not None:
+                out.append((slug, str(Decimal(str(bound)) + step)))
+        out.append(("wrong_type", "not-a-number"))
     if spec.get("required"):
         out.append(("null", None))
     return out

@@ -58,12 +58,11 @@ def import_openapi(
     specs_dir: Path,
     project_root: Path,
     force: bool = False,
-    reserved: frozenset[str] = frozenset(),
 ) -> ImportReport:
     """Write one spec per object schema of the OpenAPI document ``source`` into
     ``specs_dir``. An existing spec file is kept (and reported) unless ``force``."""
     document = load_document(source)
-    conversion = convert(document, reserved)
+    conversion = convert(document)
     report = ImportReport(
         source=display_path(source), skipped=conversion.skipped, dropped=conversion.dropped
     )
@@ -130,7 +129,7 @@ def spec_text(draft: Draft, origin: str, schema_ref: str) -> str:
         f"# Imported by `scaffold import` from {origin}; edit freely.",
     ]
     if draft.skipped:
-        header.append("# Not imported (not in the spec format yet):")
+        header.append("# Not imported:")
         header += [f"#   {_last(s.pointer)}: {s.reason}" for s in draft.skipped]
     root = CommentedMap()
     root["resource"] = draft.names.singular

@@ -63,9 +63,8 @@ class Conversion:
     dropped: list[Unmapped] = field(default_factory=list)  # keywords of imported properties
 
 
-def convert(document: Mapping[str, Any], reserved: frozenset[str] = frozenset()) -> Conversion:
-    """Every object schema of an OpenAPI 3 document as a draft spec. ``reserved`` holds the
-    field names the target stack cannot take."""
+def convert(document: Mapping[str, Any]) -> Conversion:
+    """Every object schema of an OpenAPI 3 document as a draft spec."""
     version = document.get("openapi")
     if not isinstance(version, str) or not version.startswith("3."):
         found = f"swagger {document['swagger']}" if "swagger" in document else repr(version)
@@ -73,7 +72,7 @@ def convert(document: Mapping[str, Any], reserved: frozenset[str] = frozenset())
     schemas = _get(document, SCHEMAS)
     if not isinstance(schemas, Mapping) or not schemas:
         raise ScaffoldError("the document has no component schemas (components.schemas)")
-    return _Converter(document, reserved).run(schemas)
+    return _Converter(document).run(schemas)
 
 
 def pointer(*parts: str) -> str:
@@ -81,9 +80,8 @@ def pointer(*parts: str) -> str:
 
 
 class _Converter:
-    def __init__(self, document: Mapping[str, Any], reserved: frozenset[str]) -> None:
+    def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
-        self.reserved = reserved
         self.result = Conversion()
 
     def run(self, schemas: Mapping[str, Any]) -> Conversion:
@@ -135,7 +133,7 @@ class _Converter:
             if spec is not None:
                 fields[prop_name] = spec
         locations = {n: w for n, _, w in properties}
-        for raw, problem in field_name_problems(list(fields), self.reserved).items():
+        for raw, problem in field_name_problems(list(fields)).items():
             del fields[raw]
             self._skip(locations[raw], problem)
         own_skips = self.result.skipped[before:]

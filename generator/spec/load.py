@@ -40,25 +40,20 @@ def _yaml() -> YAML:
     return yaml
 
 
-def load_spec(
-    path: Path, shown_as: str | None = None, reserved: frozenset[str] = frozenset()
-) -> ResourceSpec:
+def load_spec(path: Path, shown_as: str | None = None) -> ResourceSpec:
     """Read and validate one spec file. Raises SpecError with every problem found.
 
-    The file name is the resource's plural (specs/reviews.yaml); ``reserved`` holds field
-    names the target stack cannot take."""
+    The file is named for the resource: specs/reviews.yaml (or review.yaml)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScaffoldError(f"{shown_as or path}: no such spec file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ScaffoldError(f"{shown_as or path}: cannot read the spec ({error})") from None
-    return load_spec_text(text, shown_as or str(path), path.stem, reserved)
+    return load_spec_text(text, shown_as or str(path), path.stem)
 
 
-def load_spec_text(
-    text: str, source: str, file_stem: str, reserved: frozenset[str] = frozenset()
-) -> ResourceSpec:
+def load_spec_text(text: str, source: str, file_stem: str) -> ResourceSpec:
     """Validate spec text; ``source`` names it in diagnostics; ``file_stem`` is the plural the
     file is named for (it fills a missing `resource` and must agree with a given one)."""
     try:
@@ -78,7 +73,7 @@ def load_spec_text(
     data = _plain(document)
     expected = Names.from_name(file_stem)
     data.setdefault("resource", expected.singular)
-    diagnostics = _name_diagnostics(document, source, reserved)
+    diagnostics = _name_diagnostics(document, source)
     declared = data["resource"]
     if isinstance(declared, str) and Names.from_name(declared).plural != expected.plural:
         diagnostics.append(
@@ -99,19 +94,19 @@ def load_spec_text(
         raise SpecError(diagnostics) from None
     if diagnostics:
         raise SpecError(diagnostics)
+    spec._source = source
+    spec._locate = lambda loc: _position(document, loc)
     return spec
 
 
 _EMPTY = "expected a mapping with `resource` and `fields`, for example:  fields: {title: string}"
 
 
-def _name_diagnostics(
-    document: CommentedMap, source: str, reserved: frozenset[str]
-) -> list[Diagnostic]:
+def _name_diagnostics(document: CommentedMap, source: str) -> list[Diagnostic]:
     fields = document.get("fields")
     if not isinstance(fields, CommentedMap):
         return []
-    problems = field_name_problems([str(k) for k in fields], reserved)
+    problems = field_name_problems([str(k) for k in fields])
     return [
         Diagnostic(source, *_key_position(fields, raw), message)
         for raw, message in problems.items()
@@ -124,7 +119,7 @@ def _diagnostic(document: CommentedMap, source: str, error: Any) -> Diagnostic:
     kind = error["type"]
     if kind == "value_error" and KEY_MARK in message:
         _, key, message = message.split(KEY_MARK, 2)
-        loc = (*loc, key)
+        loc = (*loc, *_key_path(key))
     elif kind == "value_error":
         message = message.removeprefix("Value error, ")
     elif kind == "extra_forbidden":
@@ -140,6 +135,17 @@ def _diagnostic(document: CommentedMap, source: str, error: Any) -> Diagnostic:
         label = _label(document, loc)
         message = f"`{label}`: {message}, got {error['input']!r}" if label else message
     return Diagnostic(source, *_position(document, loc), message)
+
+
+def _key_path(key: str) -> tuple[str | int, ...]:
+    """``fields.rating.sort`` -> ("fields", "rating", "sort"); ``search[1]`` -> ("search", 1)."""
+    path: list[str | int] = []
+    for part in key.split("."):
+        name, _, index = part.partition("[")
+        path.append(name)
+        if index:
+            path.append(int(index.rstrip("]")))
+    return tuple(path)
 
 
 def _label(document: Any, loc: tuple[Any, ...]) -> str:

@@ -8,25 +8,49 @@ import re
 import typing
 import uuid
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from generator.errors import Diagnostic
 from generator.naming import snake_case
 
 FieldType = Literal[
-    "string", "text", "integer", "float", "boolean", "date", "datetime", "uuid", "email", "enum"
+    "string",
+    "text",
+    "integer",
+    "bigint",
+    "float",
+    "decimal",
+    "boolean",
+    "date",
+    "datetime",
+    "uuid",
+    "email",
+    "url",
+    "enum",
+    "json",
+    "ref",
 ]
 FIELD_TYPES: tuple[str, ...] = typing.get_args(FieldType)
-NUMERIC_TYPES = frozenset({"integer", "float"})
+INTEGER_TYPES = frozenset({"integer", "bigint"})
+NUMERIC_TYPES = INTEGER_TYPES | {"float", "decimal"}
 LENGTH_TYPES = frozenset({"string", "text"})
+TEXT_TYPES = frozenset({"string", "text", "email", "url", "enum"})  # searchable
+ORDERED_TYPES = NUMERIC_TYPES | {"string", "email", "url", "date", "datetime"}  # _gte / _lte
+UNSORTABLE_TYPES = frozenset({"json", "text"})
 STRING_DEFAULT_MAX_LENGTH = 255
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+INTEGER_RANGES = {"integer": (INT32_MIN, INT32_MAX), "bigint": (INT64_MIN, INT64_MAX)}
+MAX_DECIMAL_PRECISION = 18  # exact as a scaled 64-bit integer on SQLite
+OnDelete = Literal["cascade", "set_null", "restrict"]
 
 KEY_MARK = "\x1f"  # separates the offending key from the message in a ValueError
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 # Names every generated resource already has.
-GENERATED_FIELD_NAMES = frozenset({"id", "created_at", "updated_at"})
+GENERATED_FIELD_NAMES = frozenset({"id", "created_at", "updated_at", "deleted_at"})
 
 
 class _Strict(BaseModel):
@@ -41,8 +65,8 @@ class FieldSpec(_Strict):
     required: bool = Field(True, description="Must be given on create (unless it has a default).")
     default: Any = Field(None, description="Value used when the field is not given on create.")
     unique: bool = Field(False, description="No two records may share a value (409 CONFLICT).")
-    min: int | float | None = Field(None, description="Smallest allowed value (integer, float).")
-    max: int | float | None = Field(None, description="Largest allowed value (integer, float).")
+    min: int | float | None = Field(None, description="Smallest allowed value (numbers).")
+    max: int | float | None = Field(None, description="Largest allowed value (numbers).")
     min_length: Annotated[int, Field(ge=0)] | None = Field(
         None, description="Shortest allowed text (string, text)."
     )
@@ -50,6 +74,19 @@ class FieldSpec(_Strict):
         None, description=f"Longest allowed text (string: default {STRING_DEFAULT_MAX_LENGTH})."
     )
     values: list[str] | None = Field(None, description="The allowed values (enum).")
+    precision: Annotated[int, Field(ge=1, le=MAX_DECIMAL_PRECISION)] | None = Field(
+        None, description="Significant digits (decimal; default 10)."
+    )
+    scale: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="Digits after the point (decimal; default 2)."
+    )
+    to: str | None = Field(None, description="The referenced resource (ref; default: the name).")
+    on_delete: OnDelete | None = Field(
+        None, description="When the referenced record is deleted (ref; default restrict)."
+    )
+    nested: bool = Field(False, description="Also serve the list under the parent (ref).")
+    filter: bool = Field(False, description="Lists accept ?name= (and _gte/_lte, or _in).")
+    sort: bool = Field(False, description="Lists accept ?sort=name or ?sort=-name.")
     description: str | None = Field(None, description="Shown in the API documentation.")
 
     @model_validator(mode="before")
@@ -59,50 +96,112 @@ class FieldSpec(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:
-        t = self.type
-        for key in ("min", "max", "default"):
-            value = getattr(self, key)
-            if isinstance(value, float) and not math.isfinite(value):
-                raise _invalid(key, f"{key} must be a finite number, got {value}")
-        if (self.min is not None or self.max is not None) and t not in NUMERIC_TYPES:
-            raise _invalid(
-                "min" if self.min is not None else "max",
-                f"min/max apply to integer and float fields, not {t}",
-            )
-        if (self.min_length is not None or self.max_length is not None) and t not in LENGTH_TYPES:
-            raise _invalid(
-                "min_length" if self.min_length is not None else "max_length",
-                f"min_length/max_length apply to string and text fields, not {t}",
-            )
-        if t == "integer":
-            for key, bound in (("min", self.min), ("max", self.max)):
-                if bound is not None and (
-                    bound != int(bound) or not INT32_MIN <= bound <= INT32_MAX
-                ):
-                    raise _invalid(
-                        key, f"integer bounds must be whole numbers in 32 bits, got {bound}"
-                    )
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise _invalid("min", f"min ({_num(self.min)}) is greater than max ({_num(self.max)})")
-        low, high = self.min_length, self.max_length
-        if low is not None and high is not None and low > high:
-            raise _invalid("min_length", f"min_length ({low}) is greater than max_length ({high})")
-        if t == "enum":
-            if not self.values:
-                raise _invalid(
-                    "values" if self.values is not None else "type",
-                    "an enum needs a non-empty list of `values`",
-                )
-            if len(set(self.values)) != len(self.values):
-                raise _invalid("values", "enum `values` must be distinct")
-        elif self.values is not None:
-            raise _invalid("values", f"`values` applies to enum fields, not {t}")
+        for check in (
+            self._check_finite,
+            self._check_applies,
+            self._check_bounds,
+            self._check_enum,
+            self._check_decimal,
+            self._check_ref,
+            self._check_listing,
+        ):
+            check()
         if self.default is not None:
             try:
                 self.default = _check_default(self, self.default)
             except ValueError as error:
                 raise _invalid("default", str(error)) from None
         return self
+
+    def _check_finite(self) -> None:
+        for key in ("min", "max", "default"):
+            value = getattr(self, key)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise _invalid(key, f"{key} must be a finite number, got {value}")
+
+    def _check_applies(self) -> None:
+        """Keys that only some types take."""
+        t = self.type
+        only = {
+            "min": NUMERIC_TYPES,
+            "max": NUMERIC_TYPES,
+            "min_length": LENGTH_TYPES,
+            "max_length": LENGTH_TYPES,
+            "values": {"enum"},
+            "precision": {"decimal"},
+            "scale": {"decimal"},
+            "to": {"ref"},
+            "on_delete": {"ref"},
+        }
+        for key, types in only.items():
+            if getattr(self, key) is not None and t not in types:
+                raise _invalid(key, f"`{key}` applies to {_list(types)} fields, not {t}")
+        if self.nested and t != "ref":
+            raise _invalid("nested", f"`nested` applies to ref fields, not {t}")
+
+    def _check_bounds(self) -> None:
+        if self.type in INTEGER_RANGES:
+            low, high = INTEGER_RANGES[self.type]
+            for key in ("min", "max"):
+                bound = getattr(self, key)
+                if bound is not None and (bound != int(bound) or not low <= bound <= high):
+                    raise _invalid(
+                        key, f"{key} must be a whole number from {low} to {high}, got {bound}"
+                    )
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise _invalid("min", f"min ({_num(self.min)}) is greater than max ({_num(self.max)})")
+        low_len, high_len = self.min_length, self.max_length
+        if low_len is not None and high_len is not None and low_len > high_len:
+            raise _invalid(
+                "min_length", f"min_length ({low_len}) is greater than max_length ({high_len})"
+            )
+
+    def _check_enum(self) -> None:
+        if self.type != "enum":
+            return
+        if not self.values:
+            raise _invalid(
+                "values" if self.values is not None else "type",
+                "an enum needs a non-empty list of `values`",
+            )
+        if len(set(self.values)) != len(self.values):
+            raise _invalid("values", "enum `values` must be distinct")
+        if any(not v for v in self.values):
+            raise _invalid("values", "enum `values` must not be empty strings")
+
+    def _check_decimal(self) -> None:
+        if self.type == "decimal" and self.decimal_scale > self.decimal_precision:
+            raise _invalid(
+                "scale",
+                f"scale ({self.decimal_scale}) is greater than precision"
+                f" ({self.decimal_precision})",
+            )
+
+    def _check_ref(self) -> None:
+        if self.type != "ref":
+            return
+        if self.to is not None and not IDENTIFIER.match(snake_case(self.to)):
+            raise _invalid("to", f"`to` must name a resource, got {self.to!r}")
+        if self.on_delete == "set_null" and self.required:
+            raise _invalid("on_delete", "on_delete: set_null needs `required: false`")
+        if self.default is not None:
+            raise _invalid("default", "a ref cannot have a default")
+        if self.unique:
+            raise _invalid("unique", "a ref cannot be unique (a one-to-one is not supported)")
+
+    def _check_listing(self) -> None:
+        if self.filter and self.type == "json":
+            raise _invalid("filter", "json fields cannot be filtered")
+        if self.sort and self.type in UNSORTABLE_TYPES | {"ref"}:
+            raise _invalid("sort", f"{self.type} fields cannot be sorted")
+
+    @property
+    def decimal_precision(self) -> int:
+        return self.precision or 10
+
+    @property
+    def decimal_scale(self) -> int:
+        return 2 if self.scale is None else self.scale
 
     @property
     def effective_max_length(self) -> int | None:
@@ -114,7 +213,10 @@ class FieldSpec(_Strict):
 class Pagination(_Strict):
     """How list endpoints page."""
 
-    style: Literal["offset"] = Field("offset", description="offset: ?page=&limit=.")
+    style: Literal["offset", "cursor"] = Field(
+        "offset",
+        description="offset: ?page=&limit= with a total; cursor: ?cursor=&limit= (keyset).",
+    )
     default_limit: Annotated[int, Field(ge=1)] = Field(20, description="Page size when none given.")
     max_limit: Annotated[int, Field(ge=1, le=1000)] = Field(100, description="Largest ?limit=.")
 
@@ -139,6 +241,12 @@ class ResourceSpec(_Strict):
     fields: dict[str, FieldSpec] = Field(description="Field name (any case) -> field.")
     pagination: Pagination = Field(default_factory=Pagination)  # type: ignore[arg-type]
     timestamps: bool = Field(True, description="Add created_at and updated_at (UTC).")
+    soft_delete: bool = Field(
+        False, description="DELETE sets deleted_at; deleted records are hidden."
+    )
+    search: list[str] = Field(
+        default_factory=list, description="Fields that ?q= searches (case-insensitive)."
+    )
 
     @field_validator("resource")
     @classmethod
@@ -157,6 +265,37 @@ class ResourceSpec(_Strict):
         if not fields:
             raise ValueError("a resource needs at least one field, e.g.  title: string")
         return fields
+
+    @model_validator(mode="after")
+    def _listing(self) -> ResourceSpec:
+        fields = self.normalised_fields()
+        for index, name in enumerate(self.search):
+            field = fields.get(snake_case(name))
+            if field is None:
+                raise _invalid(f"search[{index}]", f"search names an unknown field {name!r}")
+            if field.type not in TEXT_TYPES:
+                raise _invalid(f"search[{index}]", f"cannot search {_a(field.type)} field")
+        if self.pagination.style == "cursor":
+            for raw, field in self.fields.items():
+                if field.sort and not field.required:
+                    raise _invalid(
+                        f"fields.{raw}.sort",
+                        "cursor pagination sorts only required fields (nulls have no order)",
+                    )
+        return self
+
+    # Where each key was written, set by the loader: problems found later (a ref to a resource
+    # that does not exist) are reported at their place too.
+    _source: str = PrivateAttr("")
+    _locate: typing.Callable[[tuple[str | int, ...]], tuple[int, int]] | None = PrivateAttr(None)
+
+    def diagnostic(self, loc: tuple[str | int, ...], message: str) -> Diagnostic:
+        line, column = self._locate(loc) if self._locate else (1, 1)
+        return Diagnostic(self._source, line, column, message)
+
+    def raw_field_name(self, name: str) -> str:
+        """The key the user wrote for the snake_case field ``name``."""
+        return next(raw for raw in self.fields if snake_case(raw) == name)
 
     def normalised_fields(self) -> dict[str, FieldSpec]:
         """Fields keyed by their snake_case API name, in the order written."""
@@ -179,7 +318,11 @@ def _num(value: float) -> str:
 def _check_default(spec: FieldSpec, value: Any) -> Any:
     """Return the default if it is a valid value of the field, else raise ValueError."""
     t = spec.type
-    if t in ("string", "text", "email", "enum"):
+    if t == "json":
+        return value
+    if t == "decimal":
+        return _decimal_default(spec, value)
+    if t in ("string", "text", "email", "enum", "url"):
         if not isinstance(value, str):
             raise ValueError(f"default must be a string for {_a(t)} field, got {value!r}")
         if t == "enum" and value not in (spec.values or []):
@@ -191,6 +334,8 @@ def _check_default(spec: FieldSpec, value: Any) -> Any:
             raise ValueError(f"default is shorter than min_length ({spec.min_length})")
         if t == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
             raise ValueError(f"default {value!r} is not an email address")
+        if t == "url" and not re.fullmatch(r"https?://[^\s/]+\S*", value):
+            raise ValueError(f"default {value!r} is not an http(s) URL")
         return value
     if t == "boolean":
         if not isinstance(value, bool):
@@ -199,13 +344,18 @@ def _check_default(spec: FieldSpec, value: Any) -> Any:
     if t in NUMERIC_TYPES:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"default must be a number for {_a(t)} field, got {value!r}")
-        if t == "integer" and value != int(value):
-            raise ValueError(f"default must be a whole number for an integer field, got {value!r}")
+        if t in INTEGER_TYPES and value != int(value):
+            raise ValueError(f"default must be a whole number for {_a(t)} field, got {value!r}")
         if spec.min is not None and value < spec.min:
             raise ValueError(f"default {value} is below min ({_num(spec.min)})")
         if spec.max is not None and value > spec.max:
             raise ValueError(f"default {value} is above max ({_num(spec.max)})")
-        return int(value) if t == "integer" else float(value)
+        if t in INTEGER_TYPES:
+            low, high = INTEGER_RANGES[t]
+            if not low <= value <= high:
+                raise ValueError(f"default {value} is outside the {t} range")
+            return int(value)
+        return float(value)
     parsers: dict[str, typing.Callable[[str], object]] = {
         "date": date.fromisoformat,
         "datetime": datetime.fromisoformat,
@@ -220,6 +370,34 @@ def _check_default(spec: FieldSpec, value: Any) -> Any:
     return str(value)
 
 
+def _decimal_default(spec: FieldSpec, value: Any) -> str:
+    """Decimals are exact: the default is kept as the string of its digits."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"default must be a number for a decimal field, got {value!r}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"default {value!r} is not a decimal number") from None
+    if not number.is_finite():
+        raise ValueError(f"default must be a finite number, got {value!r}")
+    exponent = int(number.as_tuple().exponent)
+    if -exponent > spec.decimal_scale:
+        raise ValueError(f"default {value} has more than {spec.decimal_scale} decimal places")
+    whole_digits = len(number.as_tuple().digits) + min(exponent, 0)
+    if whole_digits > spec.decimal_precision - spec.decimal_scale:
+        raise ValueError(f"default {value} has too many digits for precision")
+    if spec.min is not None and number < Decimal(str(spec.min)):
+        raise ValueError(f"default {value} is below min ({_num(spec.min)})")
+    if spec.max is not None and number > Decimal(str(spec.max)):
+        raise ValueError(f"default {value} is above max ({_num(spec.max)})")
+    return str(number)
+
+
+def _list(words: typing.Iterable[str]) -> str:
+    ordered = sorted(words)
+    return ordered[0] if len(ordered) == 1 else f"{', '.join(ordered[:-1])} and {ordered[-1]}"
+
+
 def spec_json_schema() -> dict[str, Any]:
     """The JSON Schema of spec files as users write them: the `title: string` shorthand is
     allowed and `resource` is optional (the loader takes it from the file name)."""
@@ -232,9 +410,7 @@ def spec_json_schema() -> dict[str, Any]:
     return schema
 
 
-def field_name_problems(
-    raw_names: list[str], reserved: frozenset[str] = frozenset()
-) -> dict[str, str]:
+def field_name_problems(raw_names: list[str]) -> dict[str, str]:
     """Problems with field names, keyed by the name as written (the loader locates them)."""
     problems: dict[str, str] = {}
     seen: dict[str, str] = {}
@@ -247,8 +423,6 @@ def field_name_problems(
             )
         elif name in GENERATED_FIELD_NAMES:
             problems[raw] = f"field {raw!r} clashes with the generated `{name}` field"
-        elif name in reserved:
-            problems[raw] = f"field name `{name}` is reserved in this stack; choose another name"
         elif name in seen:
             problems[raw] = f"fields {seen[name]!r} and {raw!r} both become `{name}`"
         seen.setdefault(name, raw)

@@ -23,13 +23,20 @@ class PageMeta(BaseModel):
     total: int
 
 
+class CursorMeta(BaseModel):
+    """Keyset pagination of a list response: pass `next_cursor` back as `?cursor=`."""
+
+    limit: int
+    next_cursor: str | None
+
+
 class Envelope(BaseModel, Generic[T]):
     """Body of every JSON response."""
 
     success: bool
     data: T | None
     error: ErrorInfo | None = None
-    meta: PageMeta | None = None
+    meta: PageMeta | CursorMeta | None = None
 
 
 class ErrorEnvelope(BaseModel):
@@ -49,7 +56,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def ok(data: T, meta: PageMeta | None = None) -> Envelope[T]:
+def ok(data: T, meta: PageMeta | CursorMeta | None = None) -> Envelope[T]:
     """Wrap a successful result (and its page metadata, for lists)."""
     return Envelope(success=True, data=data, meta=meta)
 
