@@ -15,10 +15,13 @@ from sqlalchemy.ext.asyncio import (
 from app.config import Settings
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
-    # SQLite ignores foreign keys unless each connection turns them on.
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys unless each connection turns them on. A write-ahead log
+    # with synchronous=NORMAL is durable across crashes and avoids an fsync per commit.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -26,7 +29,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     """Create the engine for `settings.database_url`; no connection is made yet."""
     engine = create_async_engine(settings.database_url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine.sync_engine, "connect", _configure_sqlite)
     return engine
 
 

@@ -1,8 +1,8 @@
-"""Shared fixtures: an app on a fresh database per test and an HTTP client for it."""
+"""Shared fixtures: one app and one database per test session, emptied after every test,
+and an HTTP client that calls the app in-process."""
 
 import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -10,15 +10,16 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.config import Settings
+from app.database import create_engine
 from app.main import create_app
 from app.models.base import Base
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Test settings: DATABASE_URL if set, else a new SQLite file for this test."""
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Test settings: DATABASE_URL if set, else a new SQLite file for this session."""
     database_url = os.environ.get("DATABASE_URL") or (
-        f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     )
     return Settings(
         environment="test",
@@ -27,17 +28,34 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-@pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    """The application, with every table created before the test and dropped after."""
-    application = create_app(settings)
-    engine: AsyncEngine = application.state.engine
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
-    yield application
-    async with engine.begin() as connection:
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """The test database: every table created once (after dropping any left over)."""
+    database = create_engine(settings)
+    async with database.begin() as connection:
         await connection.run_sync(Base.metadata.drop_all)
-    await engine.dispose()
+        await connection.run_sync(Base.metadata.create_all)
+    yield database
+    async with database.begin() as connection:
+        await connection.run_sync(Base.metadata.drop_all)
+    await database.dispose()
+
+
+@pytest.fixture(autouse=True)
+async def empty_tables(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Each test starts from empty tables: rows are deleted after it, children first."""
+    yield
+    async with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(table.delete())
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """The application, built once for the session."""
+    application = create_app(settings)
+    yield application
+    await application.state.engine.dispose()
 
 
 @pytest.fixture

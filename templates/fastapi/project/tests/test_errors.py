@@ -8,6 +8,8 @@ from fastapi import APIRouter, FastAPI, Query
 from httpx import AsyncClient
 from pydantic import BaseModel, ConfigDict
 
+from app.config import Settings
+from app.main import create_app
 from app.utils.errors import NotFoundError
 from app.utils.logs import JsonFormatter
 
@@ -19,9 +21,10 @@ class Item(BaseModel):
     rating: int
 
 
-@pytest.fixture
-def app(app: FastAPI) -> FastAPI:
-    """The application plus a few test-only routes that fail in different ways."""
+@pytest.fixture(scope="module")
+def app(settings: Settings) -> FastAPI:
+    """An application of its own, plus a few test-only routes that fail in different ways."""
+    application = create_app(settings)
     router = APIRouter(prefix="/test")
 
     @router.post("/items", status_code=201)
@@ -40,8 +43,8 @@ def app(app: FastAPI) -> FastAPI:
     async def crash() -> None:
         raise RuntimeError("password=hunter2 in SELECT * FROM secrets")
 
-    app.include_router(router)
-    return app
+    application.include_router(router)
+    return application
 
 
 def failure(code: str, message: str, details: object = None) -> dict[str, object]:
@@ -113,8 +116,10 @@ async def test_invalid_query_parameter_is_named(client: AsyncClient) -> None:
 async def test_production_withholds_details(app: FastAPI, client: AsyncClient) -> None:
     settings = app.state.settings
     app.state.settings = settings.model_copy(update={"environment": "production"})
-
-    response = await client.post("/test/items", json={"name": "chess"})
+    try:
+        response = await client.post("/test/items", json={"name": "chess"})
+    finally:
+        app.state.settings = settings
 
     assert response.status_code == 422
     assert response.json() == failure("VALIDATION_ERROR", "Request validation failed")
