@@ -42,7 +42,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from generator.errors import ScaffoldError
@@ -99,6 +99,8 @@ _FLAG_EXCLUDES: dict[str, frozenset[str]] = {
 _ON_DELETE = ("cascade", "set_null", "restrict")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _DECIMAL_PARAMS = re.compile(r"\s*(\d+)\s*,\s*(\d+)\s*")
+# Text written without quotes (ruamel still quotes what would read as another type: `yes`, `1`).
+_PLAIN = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_ .@/+\-]*[A-Za-z0-9_.@/+\-])?")
 # The order keys are written in: the type and what qualifies it, then constraints, then options.
 _KEY_ORDER = (
     "type",
@@ -735,8 +737,11 @@ def _flow_node(value: Any) -> Any:
         seq = CommentedSeq(_flow_node(v) for v in value)
         seq.fa.set_flow_style()
         return seq
-    if isinstance(value, str) and not value.replace(" ", "").isprintable():
-        # Escaped, so a line or paragraph separator (\x85, \u2028) reads back as itself.
+    if isinstance(value, str) and not _PLAIN.fullmatch(value):
+        # ruamel can write a plain scalar its own parser refuses in a flow mapping (`?0`), and
+        # a line or paragraph separator (\x85, \u2028) unescaped: quote all but plain words.
+        if value.replace(" ", "").isprintable():
+            return SingleQuotedScalarString(value)
         return DoubleQuotedScalarString(value)
     return value
 

@@ -39,14 +39,20 @@ def scaffold(*args: str, cwd: Path) -> str:
     return run([sys.executable, "-m", "generator", *args], cwd)
 
 
+# Every spec under tests/e2e/specs, plus `tags`, which has none: scaffold writes a starter.
+RESOURCES = sorted(p.stem for p in SPECS.glob("*.yaml"))
+STARTER = "tags"
+
+
 @pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`scaffold new gamelearn`, then reviews (a rich spec) and courses (the starter spec)."""
+    """`scaffold new gamelearn`, then every resource of tests/e2e/specs and a starter one."""
     workdir = tmp_path_factory.mktemp("e2e")
     scaffold("new", "gamelearn", "--no-input", cwd=workdir)
     root = workdir / "gamelearn"
-    shutil.copy(SPECS / "reviews.yaml", root / "specs" / "reviews.yaml")
-    scaffold("resource", "reviews", "courses", cwd=root)
+    for spec in SPECS.glob("*.yaml"):
+        shutil.copy(spec, root / "specs" / spec.name)
+    scaffold("resource", *RESOURCES, STARTER, cwd=root)
     return root
 
 

@@ -1,0 +1,268 @@
+"""The spec reference tables, generated from the spec models so they cannot drift.
+
+An mkdocs hook (listed under `hooks:` in mkdocs.yml): when docs/spec.md is built, the text
+between each `<!-- BEGIN name -->` and `<!-- END name -->` marker is replaced by tables
+rendered from `generator.spec.model` (ResourceSpec, FieldSpec, Pagination and any model
+they grow, their model_fields and FIELD_TYPES) and from each stack's stack.yaml. The
+hand-written prose around the markers is kept.
+
+The file in the repository carries the same tables, so it reads right on a code host too.
+A build whose copy is stale warns (so `mkdocs build --strict` fails); refresh it with
+
+    .venv/bin/python docs/hooks/spec_reference.py
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC_PAGE = "spec.md"
+REGION = re.compile(
+    r"(<!-- BEGIN (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END (?P=name) -->)", re.S
+)
+log = logging.getLogger("mkdocs.hooks.spec_reference")
+
+# What each type is, in words. Every type of the spec model needs a line here: a type
+# without one stops the build, so a new type cannot reach the docs undescribed.
+TYPE_NOTES = {
+    "string": "JSON string; at most 255 characters unless `max_length` says otherwise",
+    "text": "JSON string of any length",
+    "integer": "JSON number, whole; kept inside 32 bits when unbounded",
+    "bigint": "JSON number, whole; 64 bits",
+    "float": "JSON number; no NaN or infinity",
+    "decimal": "exact: `precision` significant digits (default 10), `scale` after the point"
+    " (default 2)",
+    "boolean": "`true` / `false`",
+    "date": '`"2024-01-15"`',
+    "datetime": '`"2024-01-15T10:30:00Z"`; a time zone is required; returned in UTC',
+    "uuid": "a UUID string",
+    "email": "an email address, checked",
+    "url": "an http(s) URL, checked",
+    "enum": "one of `values`; stored as a string with a CHECK constraint",
+    "json": "any JSON value",
+    "ref": "the id of a record of the resource `to`; `on_delete` says what its deletion does",
+}
+
+
+# --- mkdocs ---------------------------------------------------------------------------------
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    if page.file.src_uri != SPEC_PAGE:
+        return markdown
+    rendered = render(markdown)
+    if rendered != markdown:
+        log.warning(
+            "docs/spec.md: the generated tables are out of date with generator/spec/model.py;"
+            " refresh them with: .venv/bin/python docs/hooks/spec_reference.py"
+        )
+    return rendered
+
+
+def render(markdown: str) -> str:
+    """``markdown`` with every generated region filled afresh."""
+    regions = regions_text()
+    found = {m.group("name") for m in REGION.finditer(markdown)}
+    missing = sorted(set(regions) - found)
+    if missing:
+        raise ValueError(f"docs/spec.md has no <!-- BEGIN {missing[0]} --> ... END marker")
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in regions:
+            raise ValueError(f"docs/spec.md: unknown generated region {name!r}")
+        return f"{match.group(1)}{regions[name]}{match.group(4)}"
+
+    return REGION.sub(fill, markdown)
+
+
+def regions_text() -> dict[str, str]:
+    _importable()
+    return {"spec-keys": keys_markdown(), "spec-types": types_markdown()}
+
+
+# --- the keys -------------------------------------------------------------------------------
+
+
+def keys_markdown() -> str:
+    from generator.spec.model import ResourceSpec, spec_json_schema
+
+    schema = spec_json_schema()
+    sections: list[tuple[str, type[BaseModel], dict[str, Any]]] = [
+        ("Top-level keys", ResourceSpec, schema)
+    ]
+    for path, model in _nested_models(ResourceSpec):
+        sections.append((f"`{path}` keys", model, schema["$defs"][model.__name__]))
+    parts = []
+    for title, model, model_schema in sections:
+        required = set(model_schema.get("required", []))
+        rows = [
+            [
+                f"`{key}`",
+                _type_text(model_schema["properties"][key]),
+                _default_text(info, key in required),
+                _escape(_meaning(info)),
+            ]
+            for key, info in model.model_fields.items()
+        ]
+        intro = _escape(" ".join((model.__doc__ or "").split()))
+        table = _table(["key", "type", "default", "meaning"], rows)
+        parts.append(f"## {title}\n\n{intro}\n\n{table}")
+    return "\n".join(parts)
+
+
+def _nested_models(model: type[BaseModel], prefix: str = "") -> list[tuple[str, type[BaseModel]]]:
+    """Models used by ``model``'s fields, with the path a user writes to reach them."""
+    found: list[tuple[str, type[BaseModel]]] = []
+    for key, info in model.model_fields.items():
+        for inner, many in _models_in(info.annotation):
+            path = f"{prefix}{key}" + (".<name>" if many else "")
+            found.append((path, inner))
+            found += _nested_models(inner, f"{path}.")
+    return found
+
+
+def _models_in(annotation: Any, many: bool = False) -> list[tuple[type[BaseModel], bool]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(annotation, many)]
+    origin = typing.get_origin(annotation)
+    nested = many or origin in (dict, list, tuple, set)
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg, nested)]
+
+
+def _type_text(prop: dict[str, Any]) -> str:
+    from generator.spec.model import FIELD_TYPES
+
+    if "$ref" in prop:
+        return "keys below"
+    if "anyOf" in prop:
+        options = [_type_text(p) for p in prop["anyOf"] if p.get("type") != "null"]
+        if "number" in options:
+            options = [o for o in options if not o.startswith("integer")]
+        return " or ".join(dict.fromkeys(options))
+    if "enum" in prop:
+        if set(prop["enum"]) == set(FIELD_TYPES):
+            return "a [type](#types)"
+        return " \\| ".join(f"`{v}`" for v in prop["enum"])
+    if "const" in prop:
+        return f"`{prop['const']}`"
+    kind = prop.get("type")
+    if kind == "array":
+        return f"list of {_type_text(prop.get('items', {}))}s"
+    if kind == "object":
+        return f"mapping: name → {_type_text(prop.get('additionalProperties', {}))}"
+    if kind is None:
+        return "any"
+    low, high = prop.get("minimum"), prop.get("maximum")
+    if low is not None and high is not None:
+        return f"{kind}, {low} to {high}"
+    if low is not None:
+        return f"{kind} ≥ {low}"
+    return str(kind)
+
+
+def _default_text(info: FieldInfo, required: bool) -> str:
+    if required:
+        return "**required**"
+    if info.default_factory is not None:
+        value = info.default_factory()  # type: ignore[call-arg]
+        if isinstance(value, BaseModel):
+            return "see below"
+        return f"`{json.dumps(value)}`"
+    if info.default is PydanticUndefined:
+        return "see meaning"
+    if info.default is None:
+        return "none"
+    if isinstance(info.default, str):
+        return f"`{info.default}`"
+    return f"`{json.dumps(info.default)}`"
+
+
+def _meaning(info: FieldInfo) -> str:
+    if info.description:
+        return info.description
+    annotation = info.annotation
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return " ".join((annotation.__doc__ or "").split())
+    return ""
+
+
+# --- the types ------------------------------------------------------------------------------
+
+
+def types_markdown() -> str:
+    from generator.spec.model import FIELD_TYPES
+    from generator.stacks import load_stack
+
+    undescribed = [t for t in FIELD_TYPES if t not in TYPE_NOTES]
+    if undescribed:
+        raise ValueError(
+            f"spec type {undescribed[0]!r} has no line in TYPE_NOTES of"
+            " docs/hooks/spec_reference.py: add one"
+        )
+    stacks = [load_stack(p.parent.name) for p in sorted(ROOT.glob("templates/*/stack.yaml"))]
+    header = ["type", "value"]
+    for stack in stacks:
+        header += [f"{stack.name}: validator", f"{stack.name}: column"]
+    rows = []
+    for name in FIELD_TYPES:
+        row = [f"`{name}`", TYPE_NOTES[name]]
+        for stack in stacks:
+            spelled = stack.types.get(name, {})
+            row += [_code(spelled.get("schema")), _code(spelled.get("column"))]
+        rows.append(row)
+    return _table(header, rows)
+
+
+def _code(text: Any) -> str:
+    if not isinstance(text, str):
+        return "—"
+    if re.fullmatch(r"{\w+}", text):
+        return "a type generated for the field"
+    plain = re.sub(r"{(\w+)}", r"\1", text)  # placeholders: {max_length} -> max_length
+    return f"`{plain}`".replace("|", "\\|")
+
+
+# --- markdown -------------------------------------------------------------------------------
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _importable() -> None:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    """Refresh the tables in docs/spec.md (run after changing the spec models)."""
+    page = ROOT / "docs" / SPEC_PAGE
+    text = page.read_text(encoding="utf-8")
+    updated = render(text)
+    if updated == text:
+        print(f"{page.relative_to(ROOT)} is up to date")
+        return
+    page.write_text(updated, encoding="utf-8")
+    print(f"refreshed the generated tables in {page.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
