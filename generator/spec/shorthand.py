@@ -18,12 +18,17 @@ type
 modifiers
     ``N..M`` (also ``N..`` or ``..M``): ``min``/``max`` of integer, bigint, float and decimal
     fields, ``min_length``/``max_length`` of string and text fields; a bare ``N``: the
-    ``max_length`` of a string or text field; ``unique``, ``filter``, ``sort`` (not json);
-    ``nested`` and ``cascade``, ``set_null`` or ``restrict`` (``on_delete``) on refs;
-    ``default=VALUE``, which takes the rest of the token (so ``12:30`` can be a default):
-    text-like types (string, text, email, url, uuid, date, datetime, enum) keep VALUE as
-    written, other types read it as a YAML scalar (``default=5``, ``default=true``); quote
-    it (``default=""``) for an empty text.
+    ``max_length`` of a string or text field; ``unique`` (not on refs), ``filter`` (not on
+    json), ``sort`` (not on json, text or refs); ``nested`` and ``cascade``, ``set_null``
+    (optional refs) or ``restrict`` (``on_delete``) on refs; ``default=VALUE``, which takes
+    the rest of the token (so ``12:30`` can be a default): text-like types (string, text,
+    email, url, uuid, date, datetime, enum) and decimals (exact) keep VALUE as written, other
+    types read it as a YAML scalar (``default=5``, ``default=true``); quote it
+    (``default=""``) for an empty text.
+
+Which modifier applies to which type follows the rules of generator/spec/model.py; the
+loader still checks what needs the whole spec (a default inside the range, a date's
+format, the target of a ref).
 
 Every malformed token is reported at once, each quoted with a caret line under the bad
 part. docs/shorthand.md is the user's page for this grammar.
@@ -55,7 +60,14 @@ from generator.spec.model import (
     UNSORTABLE_TYPES,
 )
 
-__all__ = ["SCHEMA_COMMENT", "TYPE_ALIASES", "ShorthandError", "merge_into_spec", "parse_fields"]
+__all__ = [
+    "SCHEMA_COMMENT",
+    "TYPE_ALIASES",
+    "Problem",
+    "ShorthandError",
+    "merge_into_spec",
+    "parse_fields",
+]
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../.vscode/scaffold-spec.schema.json"
 

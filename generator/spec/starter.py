@@ -9,6 +9,7 @@ from generator.spec.model import FIELD_TYPES
 def starter_spec(name: str) -> str:
     names = Names.from_name(name)
     return f"""\
+# yaml-language-server: $schema=../.vscode/scaffold-spec.schema.json
 # The {names.human} resource. Edit the fields, then run: scaffold resource {names.plural}
 # Field keys: type, required (default true), default, unique, min, max, min_length,
 #   max_length, values (enum), description. `title: string` is short for `title: {{type: string}}`.
