@@ -65,7 +65,12 @@ def new(
 @app.command()
 def resource(
     names: Annotated[
-        list[str], typer.Argument(help="Resource names, singular or plural.", metavar="NAME")
+        list[str],
+        typer.Argument(
+            help="Resource names, singular or plural; or one name and fields in shorthand"
+            " (rating:int:1..5 body:text? course:ref). See docs/shorthand.md.",
+            metavar="NAME [FIELD...]",
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
@@ -86,15 +91,20 @@ def resource(
     With no spec yet, writes a commented starter spec and generates from it. Files you edited
     are merged with the new output, never overwritten.
 
-    Example: scaffold resource reviews
+    Examples: scaffold resource reviews;
+    scaffold resource reviews rating:int:1..5 title:string:120 body:text? course:ref
     """
     with _reporting(as_json, debug):
         from generator.generate import Options, generate_resources
         from generator.project import Project
 
         project = Project.find(Path.cwd())
-        options = Options(dry_run=dry_run, force=force, force_conflicts=force_conflicts)
-        result = generate_resources(project, names, options)
+        fields = [token for token in names if ":" in token]
+        resources = [name for name in names if ":" not in name]
+        options = Options(
+            dry_run=dry_run, force=force, force_conflicts=force_conflicts, fields=fields
+        )
+        result = generate_resources(project, resources, options)
         if as_json:
             from generator import output
 

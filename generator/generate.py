@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from generator.apply import apply_plan
 from generator.context import ResourceContext, build_contexts
 from generator.errors import Diagnostic, ScaffoldError, SpecError
-from generator.manifest import Manifest, digest
+from generator.formatting import Formatter
+from generator.manifest import Manifest
 from generator.naming import Names
 from generator.plan import Plan, plan_files
 from generator.project import Project
 from generator.render import Renderer
 from generator.spec import ResourceSpec, load_spec, load_spec_text
 from generator.spec.starter import starter_spec
-from generator.stacks import Stack
 
 WIRING_SOURCE = "wiring"  # manifest source of files rendered from every resource
 
@@ -25,6 +24,7 @@ class Options:
     dry_run: bool = False
     force: bool = False
     force_conflicts: bool = False
+    fields: list[str] = field(default_factory=list)  # shorthand tokens: rating:int:1..5
 
 
 @dataclass
@@ -32,6 +32,7 @@ class Result:
     plan: Plan
     resources: list[str]
     starter_specs: list[str] = field(default_factory=list)  # spec files written for the user
+    updated_specs: list[str] = field(default_factory=list)  # specs the shorthand fields changed
     written: bool = False
 
 
@@ -41,21 +42,28 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     manifest = Manifest.load(project.root)
     wanted = {Names.parse(n).plural: project.spec_path(n) for n in names}
     starters: dict[str, str] = {}  # spec path -> starter text, for specs that do not exist yet
+    updated: dict[str, str] = {}  # spec path -> the spec with the shorthand fields merged in
+    if options.fields:
+        updated = _merge_fields(project, names, options.fields)
     for plural, spec_path in wanted.items():
-        if not (project.root / spec_path).exists():
+        if not (project.root / spec_path).exists() and spec_path not in updated:
             starters[spec_path] = starter_spec(plural)
     everything = {**manifest.resources, **wanted}
-    contexts = load_contexts(project, everything, starters)
+    contexts = load_contexts(project, everything, {**starters, **updated})
 
     # Every generated resource is rendered again: a new resource can change others (a parent
     # learns of its children). Unchanged renders reuse their base instead of the formatter.
     renderer = Renderer(stack)
-    formatter = CachedFormatter(stack, manifest)
-    rendered: dict[str, tuple[str, str]] = {}
+    sources: dict[str, str] = {}
+    texts: dict[str, str] = {}
     for context in contexts.values():
         for path, text in renderer.resource(context).items():
-            rendered[path] = (context.spec_path, formatter(path, text))
-    rendered.update(render_wiring(renderer, list(contexts.values()), formatter))
+            sources[path], texts[path] = context.spec_path, text
+    for path, text in renderer.wiring(list(contexts.values())).items():
+        sources[path], texts[path] = WIRING_SOURCE, text
+    formatter = Formatter(stack, manifest)
+    formatted = formatter.format_all(texts)
+    rendered = {path: (sources[path], text) for path, text in formatted.items()}
     plan = plan_files(
         project.root,
         rendered,
@@ -64,47 +72,22 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
         force=options.force,
         force_conflicts=options.force_conflicts,
     )
-    result = Result(plan, sorted(wanted), sorted(starters))
+    result = Result(plan, sorted(wanted), sorted(starters), sorted(updated))
     if options.dry_run:
         return result
     manifest.resources.update(wanted)
-    apply_plan(
-        project.root, plan, manifest, extra=dict(starters), fingerprints=formatter.fingerprints
-    )
+    specs: dict[str, str | None] = {**starters, **updated}
+    apply_plan(project.root, plan, manifest, extra=specs, fingerprints=formatter.fingerprints)
     result.written = True
     return result
 
 
-class CachedFormatter:
-    """The stack's formatter, skipped when a file renders exactly as it did last time (its
-    base is then the formatted text)."""
-
-    def __init__(self, stack: Stack, manifest: Manifest | None = None) -> None:
-        self.stack = stack
-        self.manifest = manifest
-        self.fingerprints: dict[str, str] = {}  # path -> digest of the unformatted render
-
-    def __call__(self, path: str, text: str) -> str:
-        fingerprint = self.fingerprints[path] = digest(text)
-        entry = self.manifest.files.get(path) if self.manifest else None
-        if self.manifest and entry and entry.rendered == fingerprint:
-            base = self.manifest.base(path)
-            if base is not None:
-                return base
-        return format_file(self.stack, path, text)
-
-
 def render_wiring(
-    renderer: Renderer,
-    contexts: list[ResourceContext],
-    formatter: CachedFormatter | None = None,
+    renderer: Renderer, contexts: list[ResourceContext]
 ) -> dict[str, tuple[str, str]]:
     """The files that wire every generated resource together, formatted."""
-    format_ = formatter or CachedFormatter(renderer.stack)
-    return {
-        path: (WIRING_SOURCE, format_(path, text))
-        for path, text in renderer.wiring(contexts).items()
-    }
+    formatted = Formatter(renderer.stack).format_all(renderer.wiring(contexts))
+    return {path: (WIRING_SOURCE, text) for path, text in formatted.items()}
 
 
 def initial_wiring(renderer: Renderer, manifest: Manifest) -> dict[str, str]:
@@ -114,6 +97,23 @@ def initial_wiring(renderer: Renderer, manifest: Manifest) -> dict[str, str]:
     if wiring and all(manifest.base(p) is not None for p in wiring):
         return {}
     return {path: text for path, (_, text) in render_wiring(renderer, []).items()}
+
+
+def _merge_fields(project: Project, names: list[str], tokens: list[str]) -> dict[str, str]:
+    """The spec of the one named resource with the shorthand fields added or replaced."""
+    from generator.spec.shorthand import merge_into_spec, parse_fields
+
+    if len(names) != 1:
+        raise ScaffoldError(
+            f"fields like {tokens[0]!r} go with one resource; got {len(names)}: {', '.join(names)}"
+        )
+    spec_path = project.spec_path(names[0])
+    file = project.root / spec_path
+    existing = file.read_text(encoding="utf-8") if file.is_file() else None
+    text = merge_into_spec(
+        existing, Names.parse(names[0]).singular, parse_fields(tokens), source=spec_path
+    )
+    return {spec_path: text}
 
 
 def load_contexts(
@@ -142,13 +142,3 @@ def load_contexts(
     if diagnostics:
         raise SpecError(diagnostics)
     return build_contexts(loaded, project.stack)
-
-
-def format_file(stack: Stack, path: str, text: str) -> str:
-    language = stack.language
-    if Path(path).suffix in language.formats:
-        return language.formatter(text, path)
-    return text
-
-
-__all__ = ["Options", "Result", "ScaffoldError", "generate_resources"]

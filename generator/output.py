@@ -46,6 +46,9 @@ def resource_result(project: Project, result: Result, show_diff: bool) -> None:
     for spec in result.starter_specs:
         state = "would write" if not result.written else "wrote"
         console.print(f"  [green]{state} starter spec[/] {spec}")
+    for spec in result.updated_specs:
+        state = "would write" if not result.written else "wrote"
+        console.print(f"  [green]{state} spec[/] {spec} (fields from the command line)")
     for change in result.plan.changes:
         if change.action is Action.UNCHANGED:
             continue  # counted in the summary
@@ -106,6 +109,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "written": result.written,
         "resources": result.resources,
         "starter_specs": result.starter_specs,
+        "updated_specs": result.updated_specs,
         "files": [
             {
                 "path": c.path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ class Renderer:
         self.stack = stack
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(stack.root)),
+            bytecode_cache=_bytecode_cache(),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -52,6 +54,18 @@ class Renderer:
             name = template.relative_to(self.stack.root).as_posix()
             files[output] = self.env.get_template(name).render(context)
         return files
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (Jinja checks each against its source); none if
+    the cache folder cannot be made."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "scaffold" / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _templates(folder: Path) -> Iterator[Path]:
