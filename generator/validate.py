@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import Diagnostic, ScaffoldError, SpecError, display_path
-from generator.spec import load_spec
+from generator.naming import Names
+from generator.spec import ResourceSpec, load_spec
 
 
 def validate_paths(paths: list[Path]) -> list[str]:
@@ -20,13 +21,29 @@ def validate_paths(paths: list[Path]) -> list[str]:
             raise ScaffoldError(f"{path}: no such file or folder")
     diagnostics: list[Diagnostic] = []
     checked = []
+    specs: list[ResourceSpec] = []
     for file in files:
         shown = display_path(file)
         try:
-            load_spec(file, shown)
+            specs.append(load_spec(file, shown))
         except SpecError as error:
             diagnostics += error.diagnostics
         checked.append(shown)
+    diagnostics += _unknown_refs(specs)
     if diagnostics:
         raise SpecError(diagnostics)
     return checked
+
+
+def _unknown_refs(specs: list[ResourceSpec]) -> list[Diagnostic]:
+    """Refs must point at a resource among the specs checked together."""
+    known = {Names.from_name(spec.resource).plural for spec in specs}
+    problems = []
+    for spec in specs:
+        for raw, field in spec.fields.items():
+            target = Names.from_name(field.to or raw) if field.type == "ref" else None
+            if target is not None and target.plural not in known:
+                loc = ("fields", raw, "to" if field.to else "type")
+                message = f"ref to unknown resource {target.singular!r} (no {target.plural}.yaml)"
+                problems.append(spec.diagnostic(loc, message))
+    return problems
