@@ -27,7 +27,14 @@ from generator.spec.model import (
 )
 
 SCHEMAS = ("components", "schemas")
-STRING_FORMATS = {"date": "date", "date-time": "datetime", "uuid": "uuid", "email": "email"}
+STRING_FORMATS = {
+    "date": "date",
+    "date-time": "datetime",
+    "uuid": "uuid",
+    "email": "email",
+    "uri": "url",
+    "url": "url",
+}
 LENGTH_TYPES = ("string", "text")
 MAX_REF_DEPTH = 20
 
@@ -208,13 +215,14 @@ class _Converter:
             self._skip(where, "oneOf/anyOf/allOf: not in the spec format")
             return None
         kind = _kind(schema)
-        if kind == "array":
-            self._skip(where, "an array: lists are not in the spec format yet")
-            return None
-        if kind == "object":
-            self._skip(where, "a nested object: not in the spec format (make it a resource)")
-            return None
-        mapped = self._typed(kind, schema, where)
+        if schema.get("x-scaffold-ref"):
+            mapped: dict[str, Any] | None = {"type": "ref", "to": schema["x-scaffold-ref"]}
+        elif kind in ("array", "object"):
+            shape = "a list" if kind == "array" else "a nested object"
+            self._drop(where, f"{shape}: stored as json, its shape is not checked")
+            mapped = {"type": "json"}
+        else:
+            mapped = self._typed(kind, schema, where)
         if mapped is None:
             return None
         default = schema.get("default")
@@ -232,6 +240,8 @@ class _Converter:
         if default is not None:
             spec["default"] = default
         spec |= mapped
+        if spec["type"] == "ref" and not required:
+            spec["on_delete"] = "set_null"
         description = schema.get("description")
         if isinstance(description, str):
             spec["description"] = description
@@ -257,16 +267,12 @@ class _Converter:
                 return None
             resolved, _ = target
             if _kind(resolved) == "object" or "properties" in resolved:
-                name = ref.rsplit("/", 1)[-1]
-                self._skip(
-                    where,
-                    f"a reference to the object schema {name}: references between resources"
-                    " are not in the spec format yet",
-                )
-                return None
+                # Another resource: a ref field (its id), with what stands beside the $ref.
+                name = Names.from_name(ref.rsplit("/", 1)[-1]).singular
+                extra = {k: v for k, v in schema.items() if k in ("description", "nullable")}
+                return {"x-scaffold-ref": name, **extra}
             if _kind(resolved) == "array":
-                self._skip(where, f"{ref} is an array: lists are not in the spec format yet")
-                return None
+                return {**resolved, **{k: v for k, v in schema.items() if k != "$ref"}}
             schema = {**resolved, **{k: v for k, v in schema.items() if k != "$ref"}}
         self._skip(where, "$ref chain too long (a cycle?)")
         return None
@@ -323,7 +329,7 @@ class _Converter:
         mapped: dict[str, Any] = {"type": "integer" if integer else "float"}
         fmt = schema.get("format")
         if integer and fmt == "int64":
-            self._drop(f"{where}/format", "int64 is kept inside 32 bits (no bigint type yet)")
+            mapped["type"] = "bigint"
         elif fmt not in (None, "int32", "float", "double"):
             self._drop(f"{where}/format", f"format {fmt!r} is not checked")
         for keyword, key in (("minimum", "min"), ("maximum", "max")):

@@ -4,6 +4,7 @@ that is reused across sessions while the generated project's dependencies stay t
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -39,20 +40,25 @@ def scaffold(*args: str, cwd: Path) -> str:
     return run([sys.executable, "-m", "generator", *args], cwd)
 
 
-# Every spec under tests/e2e/specs, plus `tags`, which has none: scaffold writes a starter.
+# Every spec under tests/e2e/specs, plus `notes`, which has none: scaffold writes a starter.
 RESOURCES = sorted(p.stem for p in SPECS.glob("*.yaml"))
-STARTER = "tags"
+STARTER = "notes"
+# A real public OpenAPI document (the Swagger Petstore), imported with `scaffold import`.
+PETSTORE = REPO / "tests" / "unit" / "fixtures" / "petstore.yaml"
 
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`scaffold new gamelearn`, then every resource of tests/e2e/specs and a starter one."""
+    """`scaffold new gamelearn`, then every resource of tests/e2e/specs, a starter one and
+    the Petstore's schemas."""
     workdir = tmp_path_factory.mktemp("e2e")
     scaffold("new", "gamelearn", "--no-input", cwd=workdir)
     root = workdir / "gamelearn"
     for spec in SPECS.glob("*.yaml"):
         shutil.copy(spec, root / "specs" / spec.name)
-    scaffold("resource", *RESOURCES, STARTER, cwd=root)
+    imported = json.loads(scaffold("import", str(PETSTORE), "--json", cwd=root))
+    petstore = [Path(path).stem for path in imported["written"]]
+    scaffold("resource", *RESOURCES, STARTER, *petstore, cwd=root)
     return root
 
 
