@@ -32,6 +32,14 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
         raise ScaffoldError(
             f"{', '.join(unknown)}: not generated in this project (generated: {generated})"
         )
+    contexts = load_contexts(project, dict(manifest.resources))
+    for plural in plurals:
+        others = [c for c in contexts[plural].children if c.names.plural not in plurals]
+        if others:
+            users = ", ".join(sorted(f"{c.names.plural} ({c.field})" for c in others))
+            raise ScaffoldError(
+                f"{plural} is referenced by {users}: destroy those too, or remove their refs"
+            )
     specs = {manifest.resources.pop(p) for p in plurals}
     result = DestroyResult(plurals)
     deletions: dict[str, str | None] = {}

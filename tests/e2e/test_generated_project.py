@@ -4,6 +4,9 @@ checks, and serves the API contract over HTTP (checked by the stack-neutral suit
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from generator.context import describe
 from generator.spec import load_spec, load_spec_text
 from generator.spec.starter import starter_spec
 from tests.conformance.suite import Check, checks, make_client
-from tests.e2e.conftest import SPECS, STARTER, run
+from tests.e2e.conftest import SPECS, STARTER, run, scaffold
 
 pytestmark = pytest.mark.e2e
 
@@ -68,3 +71,31 @@ def _postgres_up() -> bool:
     with socket.socket() as sock:
         sock.settimeout(1)
         return sock.connect_ex(("127.0.0.1", 5432)) == 0
+
+
+def test_destroy_leaves_a_project_that_passes(project: Path, python: Path, tmp_path: Path) -> None:
+    """On a copy: destroy two resources, then the project still type-checks and passes."""
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
+    scaffold("destroy", "reviews", STARTER, cwd=copy)
+    assert not (copy / "app" / "models" / "reviews.py").exists()
+    assert "reviews" not in (copy / "app" / "routes.py").read_text(encoding="utf-8")
+    # `python -m` puts the copy first on sys.path, ahead of the installed project.
+    run([str(python), "-m", "mypy", "--strict", "app"], copy)
+    output = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x"], copy)
+    assert " passed" in output and "failed" not in output
+
+
+def test_destroy_refuses_a_resource_others_point_at(project: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "destroy", "lessons"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "lessons is referenced by enrollments (lesson_id)" in result.stderr
+    assert (copy / "app" / "models" / "lessons.py").exists()
