@@ -247,8 +247,9 @@ def import_(
 ) -> None:
     """Write a spec per object schema of an OpenAPI document; say what could not be mapped.
 
-    Existing spec files are kept unless --force. References between schemas, arrays and
-    nested objects are not in the spec format yet: they are listed, with their JSON pointer.
+    Existing spec files are kept unless --force. A property that refers to another object
+    schema becomes a ref; arrays and nested objects become json; what cannot be mapped
+    (composition, binary) is listed with its JSON pointer.
 
     Example: scaffold import openapi.yaml && scaffold resource pets
     """

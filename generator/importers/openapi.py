@@ -1,11 +1,12 @@
 """OpenAPI 3.0 / 3.1 component schemas -> resource specs, as plain data.
 
 Each object schema under ``components.schemas`` becomes one resource; each property one
-field. What the spec format cannot hold yet (references to other object schemas, arrays,
-nested objects, composition) is left out and reported with its JSON pointer; keywords of
-imported properties that the spec cannot express (pattern, int64, exclusive bounds, ...)
-are reported as dropped. A ``$ref`` to a schema that is not an object (an enum, a
-constrained string) is inlined."""
+field. A ``$ref`` to another object schema becomes a ``ref`` field (its id); arrays and
+nested objects become ``json`` (their shape is not checked, and the report says so); what
+the spec format cannot hold (composition, binary data) is left out and reported with its
+JSON pointer; keywords it cannot express (pattern, exclusive bounds, ...) are reported as
+dropped. A ``$ref`` to a schema that is not an object (an enum, a constrained string) is
+inlined."""
 
 from __future__ import annotations
 
