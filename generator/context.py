@@ -210,6 +210,10 @@ def build_contexts(
                     )
                 )
                 continue
+            problem = _ref_problem(spec, name, f, target, refs, stack)
+            if problem:
+                diagnostics.append(spec.diagnostic(("fields", spec.raw_field_name(name)), problem))
+                continue
             refs[name] = Ref(
                 target=targets[target.plural],
                 relation=name.removesuffix("_id"),
@@ -222,6 +226,29 @@ def build_contexts(
         raise SpecError(diagnostics)
     _link(contexts, specs)
     return contexts
+
+
+def _ref_problem(
+    spec: ResourceSpec,
+    name: str,
+    field: FieldSpec,
+    target: Names,
+    earlier: dict[str, Ref],
+    stack: Stack,
+) -> str | None:
+    """What makes a ref field impossible to generate, if anything."""
+    relation = name.removesuffix("_id")
+    column = f"{relation}_id"
+    if relation in stack.reserved_names:
+        return f"a ref cannot be named `{relation}` in this stack; name it after its role"
+    if column != name and column in spec.normalised_fields():
+        return f"this ref's column `{column}` is also a field of its own; rename one"
+    if field.required and target.plural == Names.from_name(spec.resource).plural:
+        return "a required ref to its own resource can never be met: add `required: false`"
+    nested_twice = [r for r in earlier.values() if r.nested and r.target == target]
+    if field.nested and nested_twice:
+        return f"only one ref to {target.singular} can be nested (it gives one route)"
+    return None
 
 
 def build_resource(spec: ResourceSpec, spec_path: str, stack: Stack) -> ResourceContext:
@@ -320,7 +347,12 @@ def _ancestors(
                 continue
             seen.add(parent.names.plural)
             visit(parent)
-            links = {g.name: g.ref.target.plural for g in parent.refs if g.ref is not None}
+            created = {names.plural for names, _, _ in ordered}
+            links = {  # refs to records made before this one; others (cycles) stay empty
+                g.name: g.ref.target.plural
+                for g in parent.refs
+                if g.ref is not None and g.ref.target.plural in created
+            }
             ordered.append((parent.names, parent.samples["payloads"][0], links))
 
     visit(context)

@@ -262,8 +262,10 @@ def _invalid(spec: FieldSpec) -> list[tuple[str, object]]:
         bits = "int64" if kind == "bigint" else "int32"
         out.append(("below_min" if spec.get("min") is not None else f"below_{bits}_range", lo - 1))
         out.append(("above_max" if spec.get("max") is not None else f"above_{bits}_range", hi + 1))
-        if lo < hi:
-            out.append(("not_an_integer", lo + 0.5))
+        middle = min(max(lo, 0), hi - 1)
+        if lo < hi:  # a float keeps its .5 only below 2**52: beyond, send the digits
+            fraction = middle + 0.5 if abs(middle) < 2**50 else f"{middle}.5"
+            out.append(("not_an_integer", fraction))
         out.append(("wrong_type", "not-a-number"))
     elif kind == "float":
         for slug, bound, sign in (

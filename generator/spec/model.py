@@ -44,7 +44,7 @@ STRING_DEFAULT_MAX_LENGTH = 255
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 INTEGER_RANGES = {"integer": (INT32_MIN, INT32_MAX), "bigint": (INT64_MIN, INT64_MAX)}
-MAX_DECIMAL_PRECISION = 18  # exact as a scaled 64-bit integer on SQLite
+MAX_DECIMAL_PRECISION = 15  # digits SQLite's REAL keeps exactly
 OnDelete = Literal["cascade", "set_null", "restrict"]
 
 KEY_MARK = "\x1f"  # separates the offending key from the message in a ValueError
@@ -308,7 +308,7 @@ def _invalid(key: str, message: str) -> ValueError:
 
 
 def _a(word: str) -> str:
-    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+    return f"an {word}" if word[0] in "aeio" else f"a {word}"
 
 
 def _num(value: float) -> str:

@@ -15,7 +15,8 @@ from ruamel.yaml import YAML
 
 from generator.context import build_resource
 from generator.errors import SpecError
-from generator.generate import Options, format_file, generate_resources
+from generator.formatting import Formatter
+from generator.generate import Options, generate_resources
 from generator.languages.python import format_python
 from generator.project import Project, new_project
 from generator.render import Renderer
@@ -99,10 +100,9 @@ def dump(data: dict[str, Any]) -> str:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs())
 def test_valid_specs_render_code_that_parses_and_is_black_stable(data: dict[str, Any]) -> None:
-    spec = load_spec_text(dump(data), "specs/widgets.yaml", "widgets", STACK.reserved_names)
+    spec = load_spec_text(dump(data), "specs/widgets.yaml", "widgets")
     rendered = Renderer(STACK).resource(build_resource(spec, "specs/widgets.yaml", STACK))
-    for path, text in rendered.items():
-        formatted = format_file(STACK, path, text)
+    for path, formatted in Formatter(STACK).format_all(rendered).items():
         ast.parse(formatted, filename=path)
         assert format_python(formatted, path) == formatted, f"{path} is not black-stable"
 

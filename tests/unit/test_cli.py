@@ -213,6 +213,11 @@ def test_schema_is_json_schema_of_the_spec(tmp_path: Path, monkeypatch: pytest.M
         "uuid",
         "email",
         "enum",
+        "bigint",
+        "decimal",
+        "url",
+        "json",
+        "ref",
     }
     assert field["additionalProperties"] is False
     assert allows_a_string(schema, schema["properties"]["description"])

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ScaffoldError, SpecError
+from generator.formatting import Formatter
 from generator.generate import Options, Result, generate_resources
 from generator.manifest import Manifest
 from generator.plan import Action
@@ -113,8 +114,7 @@ def test_starter_spec_is_written_when_none_exists(project_root: Path) -> None:
     assert result.written
     assert result.resources == ["reviews"]
     assert result.starter_specs == ["specs/reviews.yaml"]
-    stack = load_stack("fastapi")
-    spec = load_spec(project_root / "specs/reviews.yaml", reserved=stack.reserved_names)
+    spec = load_spec(project_root / "specs/reviews.yaml")
     assert spec.resource == "review"
     assert actions(result) == {
         **{path: Action.CREATE for path in RESOURCE_FILES},
@@ -327,3 +327,67 @@ def test_template_routes_are_the_wiring_of_no_resources(template_project: Path) 
     formatted = stack.language.formatter(text, path)
     assert read(template_project, path) == formatted
     assert (stack.project_dir / path).read_text(encoding="utf-8") == formatted
+
+
+COURSES = "resource: course\nfields:\n  title: string\n"
+LESSONS = "resource: lesson\nfields:\n  course: ref\n  title: string\n"
+
+
+def test_a_parent_learns_of_a_child_generated_later(project_root: Path) -> None:
+    write_spec(project_root, COURSES, "courses")
+    generate(project_root, "courses")
+    service = read(project_root, "app/services/courses.py")
+    assert "ConflictError" not in service
+
+    write_spec(project_root, LESSONS, "lessons")
+    result = generate(project_root, "lessons")
+
+    assert result.resources == ["lessons"]
+    changed = actions(result)
+    assert changed["app/services/courses.py"] is Action.UPDATE
+    assert changed["app/models/courses.py"] is Action.UNCHANGED  # rendered again, the same
+    assert changed["app/models/lessons.py"] is Action.CREATE
+    service = read(project_root, "app/services/courses.py")
+    assert "this course is still referenced by lessons" in service
+    assert 'ForeignKey("courses.id", ondelete="RESTRICT")' in read(
+        project_root, "app/models/lessons.py"
+    )
+    for path in changed:
+        ast.parse(read(project_root, path))
+
+
+def test_a_ref_to_a_resource_not_generated_changes_nothing(project_root: Path) -> None:
+    text = "fields:\n  title: string\n  teacher: {type: ref, to: person}\n"
+    write_spec(project_root, text, "lessons")
+    before = files(project_root)
+    with pytest.raises(SpecError) as caught:
+        generate(project_root, "lessons")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "specs/lessons.yaml:3:28: ref to unknown resource 'person'; write specs/people.yaml"
+        " and generate it too (known: lessons)"
+    ]
+    assert files(project_root) == before
+
+
+def test_the_manifest_keeps_the_fingerprint_of_each_render(
+    generated: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = generated(SPEC)
+    entries = Manifest.load(root).files
+    assert set(RESOURCE_FILES) <= set(entries)
+    assert all(len(entries[path].rendered) == 64 for path in RESOURCE_FILES)
+
+    formatted: list[str] = []
+    real = Formatter._format
+
+    def spy(self: Formatter, pending: dict[str, str]) -> dict[str, str]:
+        formatted.extend(pending)
+        return real(self, pending)
+
+    monkeypatch.setattr(Formatter, "_format", spy)
+    generate(root)
+    assert formatted == []  # the same renders: their bases are reused unformatted
+    write_spec(root, WITH_VOUCHER)
+    generate(root)
+    assert {SERVICE, VALIDATORS} <= set(formatted) <= RESOURCE_FILES  # not the routes
+    assert Manifest.load(root).files[SERVICE].rendered != entries[SERVICE].rendered

@@ -13,10 +13,11 @@ from typer.testing import CliRunner
 from generator.cli import app
 from generator.errors import ScaffoldError
 from generator.generate import Options, generate_resources
-from generator.importers import import_openapi
+from generator.importers import import_openapi, load_document
 from generator.importers.openapi import Conversion, convert
 from generator.project import Project
 from generator.spec import load_spec
+from generator.spec.model import FieldSpec
 
 PETSTORE = Path(__file__).parent / "fixtures" / "petstore.yaml"
 PETSTORE_RESOURCES = [
@@ -79,8 +80,18 @@ def test_petstore_fields_are_mapped(imported: tuple[Path, Any]) -> None:
     specs, _ = imported
     pet = load_spec(specs / "pets.yaml")
     assert pet.resource == "pet"
-    assert list(pet.fields) == ["name", "status"]
+    assert list(pet.fields) == ["name", "category", "photoUrls", "tags", "status"]
     assert pet.fields["name"].type == "string" and pet.fields["name"].required
+    category = pet.fields["category"]
+    assert (category.type, category.to, category.on_delete, category.required) == (
+        "ref",
+        "category",
+        "set_null",
+        False,
+    )
+    photos, tags = pet.fields["photoUrls"], pet.fields["tags"]
+    assert (photos.type, photos.required) == ("json", True)  # listed in `required`
+    assert (tags.type, tags.required) == ("json", False)
     status = pet.fields["status"]
     assert (status.type, status.values, status.required) == (
         "enum",
@@ -90,29 +101,61 @@ def test_petstore_fields_are_mapped(imported: tuple[Path, Any]) -> None:
     assert status.description == "pet status in the store"
     order = load_spec(specs / "orders.yaml").fields
     assert {name: f.type for name, f in order.items()} == {
-        "petId": "integer",
+        "petId": "bigint",  # int64
         "quantity": "integer",
         "shipDate": "datetime",
         "status": "enum",
         "complete": "boolean",
     }
     assert load_spec(specs / "users.yaml").fields["userStatus"].description == "User Status"
+    address = load_spec(specs / "customers.yaml").fields["address"]
+    assert (address.type, address.required) == ("json", False)
+
+
+def test_petstore_pet_fields_as_written(imported: tuple[Path, Any]) -> None:
+    specs, _ = imported
+    draft = fields_of(convert(load_document(PETSTORE)), "Pet")
+    assert draft == {
+        "name": {"type": "string"},
+        "category": {
+            "type": "ref",
+            "required": False,
+            "to": "category",
+            "on_delete": "set_null",
+        },
+        "photoUrls": {"type": "json"},
+        "tags": {"type": "json", "required": False},
+        "status": {
+            "type": "enum",
+            "required": False,
+            "values": ["available", "pending", "sold"],
+            "description": "pet status in the store",
+        },
+    }
+    text = (specs / "pets.yaml").read_text(encoding="utf-8")
+    assert "  category: {type: ref, required: false, to: category, on_delete: set_null}\n" in text
+    assert "  photoUrls: {type: json}\n" in text
 
 
 def test_petstore_reports_what_it_could_not_map(imported: tuple[Path, Any]) -> None:
     _, report = imported
+    schemas_at = "#/components/schemas"
+    pet = f"{schemas_at}/Pet/properties"
     skipped = reasons(report.skipped)
-    pet = "#/components/schemas/Pet/properties"
-    assert "reference to the object schema Category" in skipped[f"{pet}/category"]
-    assert "array" in skipped[f"{pet}/photoUrls"]
-    assert "array" in skipped[f"{pet}/tags"]
-    assert "array" in skipped["#/components/schemas/Customer/properties/address"]
-    assert "generated" in skipped[f"{pet}/id"]
-    assert len(skipped) == 10  # the four above and six ids
-    dropped = reasons(report.dropped)
-    assert "int64" in dropped["#/components/schemas/Order/properties/petId/format"]
+    ids = ["Order", "Customer", "Category", "User", "Tag", "Pet"]
+    assert skipped == {
+        f"{schemas_at}/{name}/properties/id": "`id` is generated: every resource has a UUID id"
+        for name in ids
+    }  # only the ids: the category ref and the lists are imported
+    listed = "a list: stored as json, its shape is not checked"
+    assert reasons(report.dropped) == {
+        f"{pet}/photoUrls": listed,
+        f"{pet}/tags": listed,
+        f"{schemas_at}/Customer/properties/address": listed,
+    }  # int64 is kept (bigint), so petId/format is not dropped
     pets_text = (imported[0] / "pets.yaml").read_text(encoding="utf-8")
-    assert "#   photoUrls: an array" in pets_text  # the spec says what it lacks
+    comments = [line for line in pets_text.splitlines() if line.startswith("#   ")]
+    assert comments == ["#   id: `id` is generated: every resource has a UUID id"]
 
 
 def test_petstore_specs_generate_a_project(project_root: Path) -> None:
@@ -158,7 +201,12 @@ def test_schema_comment_points_at_the_project_root(tmp_path: Path) -> None:
         ({"type": "string", "format": "date-time"}, {"type": "datetime", "required": False}),
         ({"type": "string", "format": "uuid"}, {"type": "uuid", "required": False}),
         ({"type": "string", "format": "email"}, {"type": "email", "required": False}),
-        ({"type": "string", "format": "uri"}, {"type": "string", "required": False}),
+        ({"type": "string", "format": "uri"}, {"type": "url", "required": False}),
+        ({"type": "string", "format": "url"}, {"type": "url", "required": False}),
+        (
+            {"type": "string", "format": "uri", "default": "https://example.com/a"},
+            {"type": "url", "default": "https://example.com/a"},
+        ),
         ({"type": "string", "format": "byte"}, {"type": "text", "required": False}),
         (
             {"type": "string", "minLength": 2, "maxLength": 40},
@@ -172,6 +220,15 @@ def test_schema_comment_points_at_the_project_root(tmp_path: Path) -> None:
         (
             {"type": "integer", "format": "int32", "minimum": 1, "maximum": 5},
             {"type": "integer", "required": False, "min": 1, "max": 5},
+        ),
+        ({"type": "integer", "format": "int64"}, {"type": "bigint", "required": False}),
+        (
+            {"type": "integer", "format": "int64", "minimum": 1, "maximum": 5},
+            {"type": "bigint", "required": False, "min": 1, "max": 5},
+        ),
+        (  # beyond 32 bits: fine for a bigint
+            {"type": "integer", "format": "int64", "default": 5_000_000_000},
+            {"type": "bigint", "default": 5_000_000_000},
         ),
         (  # OpenAPI 3.0 exclusive bounds are booleans; integers keep them exactly
             {"type": "integer", "minimum": 0, "exclusiveMinimum": True},
@@ -209,12 +266,165 @@ def test_required_and_nullable() -> None:
     }
 
 
+def test_int64_keeps_no_dropped_format() -> None:
+    conversion = convert(
+        schemas(Thing={"properties": {"x": {"type": "integer", "format": "int64"}}})
+    )
+    assert fields_of(conversion, "Thing")["x"] == {"type": "bigint", "required": False}
+    assert conversion.dropped == [] and conversion.skipped == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="importer bug: int64 bounds are still checked against 32 bits and dropped",
+)
+def test_int64_bounds_beyond_32_bits_are_kept() -> None:
+    prop = {"type": "integer", "format": "int64", "minimum": -(2**40), "maximum": 2**40}
+    conversion = convert(schemas(Thing={"properties": {"x": prop}}))
+    assert fields_of(conversion, "Thing")["x"] == {
+        "type": "bigint",
+        "required": False,
+        "min": -(2**40),
+        "max": 2**40,
+    }
+    assert conversion.dropped == []
+
+
+OTHER = {"type": "object", "properties": {"name": {"type": "string"}}}
+
+
+@pytest.mark.parametrize(
+    ("prop", "required", "expected"),
+    [
+        ({"$ref": "#/components/schemas/Other"}, True, {"type": "ref", "to": "other"}),
+        (
+            {"$ref": "#/components/schemas/Other"},
+            False,
+            {"type": "ref", "required": False, "to": "other", "on_delete": "set_null"},
+        ),
+        (  # OpenAPI 3.0 nullable beside the $ref: optional even when listed as required
+            {"$ref": "#/components/schemas/Other", "nullable": True},
+            True,
+            {"type": "ref", "required": False, "to": "other", "on_delete": "set_null"},
+        ),
+        (  # OpenAPI 3.1 allows a description beside a $ref
+            {"$ref": "#/components/schemas/Other", "description": "Who."},
+            True,
+            {"type": "ref", "to": "other", "description": "Who."},
+        ),
+    ],
+)
+def test_a_ref_to_an_object_schema_becomes_a_ref_field(
+    prop: dict[str, Any], required: bool, expected: dict[str, Any]
+) -> None:
+    thing: dict[str, Any] = {"type": "object", "properties": {"x": prop}}
+    if required:
+        thing["required"] = ["x"]
+    conversion = convert(schemas(Thing=thing, Other=OTHER))
+    assert fields_of(conversion, "Thing")["x"] == expected
+    assert conversion.skipped == [] and conversion.dropped == []
+    FieldSpec.model_validate(expected)  # the spec format takes it as it is
+
+
+def test_a_ref_names_the_singular_of_the_target_resource() -> None:
+    conversion = convert(
+        schemas(
+            Thing={"properties": {"x": {"$ref": "#/components/schemas/ApiResponse"}}},
+            ApiResponse={"properties": {"code": {"type": "integer"}}},
+        )
+    )
+    (target,) = [d for d in conversion.drafts if d.schema == "ApiResponse"]
+    assert fields_of(conversion, "Thing")["x"]["to"] == target.names.singular == "api_response"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="importer bug: anyOf [$ref, null] (the OpenAPI 3.1 nullable ref) is skipped as no type",
+)
+def test_a_nullable_ref_in_the_3_1_style_becomes_an_optional_ref() -> None:
+    prop = {"anyOf": [{"$ref": "#/components/schemas/Other"}, {"type": "null"}]}
+    keep = {"type": "boolean"}
+    thing = {"type": "object", "required": ["x"], "properties": {"x": prop, "keep": keep}}
+    conversion = convert(schemas(Thing=thing, Other=OTHER))
+    assert fields_of(conversion, "Thing").get("x") == {
+        "type": "ref",
+        "required": False,
+        "to": "other",
+        "on_delete": "set_null",
+    }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="importer bug: a ref to an object schema that is not imported is written silently",
+)
+def test_a_ref_to_a_schema_that_is_not_imported_is_reported() -> None:
+    conversion = convert(
+        schemas(
+            Thing={"properties": {"x": {"$ref": "#/components/schemas/Empty"}}},
+            Empty={"type": "object", "properties": {"id": {"type": "integer"}}},
+        )
+    )
+    assert "Empty" not in [d.schema for d in conversion.drafts]
+    where = "#/components/schemas/Thing/properties/x"
+    assert where in reasons(conversion.skipped) | reasons(conversion.dropped)
+
+
+@pytest.mark.parametrize(
+    ("prop", "required", "expected", "because"),
+    [
+        ({"type": "array", "items": {"type": "string"}}, True, {"type": "json"}, "a list"),
+        (
+            {"type": "array", "items": {"$ref": "#/components/schemas/Other"}},
+            False,
+            {"type": "json", "required": False},
+            "a list",
+        ),
+        (  # OpenAPI 3.1 type list with null: optional
+            {"type": ["array", "null"], "items": {"type": "integer"}},
+            True,
+            {"type": "json", "required": False},
+            "a list",
+        ),
+        (  # a $ref to an array schema is inlined, then stored as json
+            {"$ref": "#/components/schemas/Names"},
+            False,
+            {"type": "json", "required": False},
+            "a list",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            False,
+            {"type": "json", "required": False},
+            "a nested object",
+        ),
+        (
+            {"type": "object", "additionalProperties": {"type": "string"}, "description": "D."},
+            True,
+            {"type": "json", "description": "D."},
+            "a nested object",
+        ),
+    ],
+)
+def test_arrays_and_nested_objects_become_json_and_are_reported(
+    prop: dict[str, Any], required: bool, expected: dict[str, Any], because: str
+) -> None:
+    thing: dict[str, Any] = {"type": "object", "properties": {"x": prop}}
+    if required:
+        thing["required"] = ["x"]
+    names = {"type": "array", "items": {"type": "string"}}
+    conversion = convert(schemas(Thing=thing, Other=OTHER, Names=names))
+    assert fields_of(conversion, "Thing")["x"] == expected
+    where = "#/components/schemas/Thing/properties/x"
+    assert reasons(conversion.dropped) == {
+        where: f"{because}: stored as json, its shape is not checked"
+    }
+    assert where not in reasons(conversion.skipped)
+
+
 @pytest.mark.parametrize(
     ("prop", "skipped_because"),
     [
-        ({"type": "array", "items": {"type": "string"}}, "array"),
-        ({"type": "object", "properties": {"a": {"type": "string"}}}, "nested object"),
-        ({"$ref": "#/components/schemas/Other"}, "reference to the object schema Other"),
         ({"$ref": "#/components/schemas/Missing"}, "not in this document"),
         ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, "oneOf"),
         ({"type": "string", "format": "binary"}, "binary"),
@@ -395,7 +605,10 @@ def test_cli_import_prints_the_report_and_the_next_step(
     result = CliRunner().invoke(app, ["import", str(PETSTORE)])
     assert result.exit_code == 0, result.output
     assert "wrote    specs/pets.yaml" in result.stdout
-    assert "#/components/schemas/Pet/properties/photoUrls: an array" in result.stdout
+    assert "Not imported (6):" in result.stdout
+    assert "Imported without (3):" in result.stdout
+    photos = "#/components/schemas/Pet/properties/photoUrls"
+    assert f"  {photos}: a list: stored as json, its shape is not checked\n" in result.stdout
     assert f"scaffold resource {' '.join(PETSTORE_RESOURCES)}" in result.stdout
 
 

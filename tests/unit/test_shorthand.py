@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from generator.errors import ScaffoldError
 from generator.naming import snake_case
 from generator.spec import load_spec_text
-from generator.spec.model import FIELD_TYPES, FieldSpec
+from generator.spec.model import FIELD_TYPES, MAX_DECIMAL_PRECISION, FieldSpec
 from generator.spec.shorthand import (
     SCHEMA_COMMENT,
     TYPE_ALIASES,
@@ -158,7 +158,7 @@ GRAMMAR = [
     ("f:float:default=2.5", {"type": "float", "default": 2.5}),
     ("f:float:default=2", {"type": "float", "default": 2}),
     ("f:decimal:default=9.99", {"type": "decimal", "default": "9.99"}),
-    ("f:decimal(18,8):default=-0.12345678", {"type": "decimal", "precision": 18, "scale": 8,
+    ("f:decimal(15,8):default=-0.12345678", {"type": "decimal", "precision": 15, "scale": 8,
                                             "default": "-0.12345678"}),
     ("f:bool:default=true", {"type": "boolean", "default": True}),
     ("f:bool:default=false", {"type": "boolean", "default": False}),
@@ -284,9 +284,9 @@ ERRORS = [
     ("price:decimal(2,3)", "  price:decimal(2,3)\n"
                            "                ^^^ scale (3) is greater than precision (2)"),
     ("price:decimal(0,0)", "  price:decimal(0,0)\n"
-                           "                ^^^ precision must be from 1 to 18"),
-    ("price:decimal(19,2)", "  price:decimal(19,2)\n"
-                            "                ^^^^ precision must be from 1 to 18"),
+                           "                ^^^ precision must be from 1 to 15"),
+    ("price:decimal(16,2)", "  price:decimal(16,2)\n"
+                            "                ^^^^ precision must be from 1 to 15"),
     ("course:ref()", "  course:ref()\n"
                      "            ^^ expected what it points to, like ref(course)"),
     ("course:ref(my course!)", "  course:ref(my course!)\n"
@@ -736,7 +736,7 @@ def field_tokens(draw: st.DrawFn, name: str) -> tuple[str, dict[str, object]]:
         head += "" if target is None else f"({target})"
         spec["to"] = name if target is None else target
     elif kind == "decimal" and draw(st.booleans()):
-        precision = draw(st.integers(1, 18))
+        precision = draw(st.integers(1, MAX_DECIMAL_PRECISION))
         scale = draw(st.integers(0, precision))
         head += f"({precision},{scale})"
         spec["precision"], spec["scale"] = precision, scale

@@ -1,0 +1,358 @@
+"""Contexts: every resource built together, refs resolved, parents told of their children."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.context import build_resource
+from generator.errors import SpecError
+from generator.spec import load_spec_text
+from tests.unit.resources import COURSES, LESSON_PROGRESSES, LESSONS, STACK, contexts
+
+
+def errors(specs: dict[str, str]) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        contexts(specs)
+    return [str(d) for d in caught.value.diagnostics]
+
+
+def at(text: str, needle: str, source: str, occurrence: int = 1) -> str:
+    start = -1
+    for _ in range(occurrence):
+        start = text.index(needle, start + 1)
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return f"{source}:{line}:{column}"
+
+
+def unknown(name: str, plural: str, known: str) -> str:
+    return (
+        f"ref to unknown resource {name!r}; write specs/{plural}.yaml and generate it too"
+        f" (known: {known})"
+    )
+
+
+# --- refs to unknown resources -------------------------------------------------------------
+
+
+def test_ref_to_an_unknown_resource_is_located_at_to() -> None:
+    text = "fields:\n  teacher: {type: ref, to: Person}\n"
+    assert errors({"lessons": text}) == [
+        f"{at(text, 'Person', 'specs/lessons.yaml')}: {unknown('person', 'people', 'lessons')}"
+    ]
+
+
+def test_ref_to_an_unknown_resource_in_a_block_mapping_is_located_at_to() -> None:
+    text = "fields:\n  title: string\n  teacher:\n    type: ref\n    to: person\n"
+    assert errors({"lessons": text, "courses": COURSES}) == [
+        f"{at(text, 'person', 'specs/lessons.yaml')}:"
+        f" {unknown('person', 'people', 'courses, lessons')}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "field", ["course: ref", "course: {type: ref}", "course:\n    type: ref", "Course: ref"]
+)
+def test_ref_without_to_is_located_at_its_type(field: str) -> None:
+    text = f"fields:\n  title: string\n  {field}\n"
+    assert errors({"lessons": text}) == [
+        f"{at(text, 'ref', 'specs/lessons.yaml')}: {unknown('course', 'courses', 'lessons')}"
+    ]
+
+
+def test_every_unknown_ref_of_every_spec_is_reported_at_once_in_order() -> None:
+    lessons = "fields:\n  course: ref\n  teacher: {type: ref, to: person}\n"
+    tags = "fields:\n  owner: {type: ref, to: user}\n"
+    known = "lessons, tags"
+    assert errors({"tags": tags, "lessons": lessons}) == [
+        f"{at(lessons, 'ref', 'specs/lessons.yaml')}: {unknown('course', 'courses', known)}",
+        f"{at(lessons, 'person', 'specs/lessons.yaml')}: {unknown('person', 'people', known)}",
+        f"{at(tags, 'user', 'specs/tags.yaml')}: {unknown('user', 'users', known)}",
+    ]
+
+
+def test_a_ref_resolves_by_singular_or_plural_in_any_case() -> None:
+    for to in ("course", "courses", "Course"):
+        lessons = f"fields:\n  unit: {{type: ref, to: {to}}}\n"
+        built = contexts({"courses": COURSES, "lessons": lessons})
+        [ref] = built["lessons"].refs
+        assert ref.ref is not None and ref.ref.target.plural == "courses"
+
+
+def test_build_resource_builds_one_resource_with_a_self_ref() -> None:
+    text = "fields:\n  parent: {type: ref, to: category, required: false, on_delete: set_null}\n"
+    spec = load_spec_text(text, "specs/categories.yaml", "categories")
+    context = build_resource(spec, "specs/categories.yaml", STACK)
+    [parent] = context.refs
+    assert parent.ref is not None and parent.ref.target.plural == "categories"
+    assert [(c.names.plural, c.field, c.on_delete) for c in context.children] == [
+        ("categories", "parent_id", "set_null")
+    ]
+
+
+def test_build_resource_refuses_a_ref_to_another_resource() -> None:
+    spec = load_spec_text(LESSONS, "specs/lessons.yaml", "lessons")
+    with pytest.raises(SpecError) as caught:
+        build_resource(spec, "specs/lessons.yaml", STACK)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{at(LESSONS, 'ref', 'specs/lessons.yaml')}: {unknown('course', 'courses', 'lessons')}"
+    ]
+
+
+# --- the ref field -------------------------------------------------------------------------
+
+
+def test_a_ref_field_is_the_id_column_of_its_relation() -> None:
+    built = contexts({"courses": COURSES, "lessons": LESSONS})
+    [course] = built["lessons"].refs
+    assert (course.name, course.attr, course.type) == ("course_id", "course_id", "ref")
+    assert course.ref is not None
+    assert (course.ref.relation, course.ref.on_delete, course.ref.on_delete_sql) == (
+        "course",
+        "cascade",
+        "CASCADE",
+    )
+    assert course.ref.nested and not course.ref.target_soft_delete
+    assert course.filter  # a nested list filters by its parent
+    assert course.stack["column"] == 'ForeignKey("courses.id", ondelete="CASCADE")'
+    assert built["lessons"].nested_refs == [course]
+
+
+def test_on_delete_defaults_to_restrict() -> None:
+    built = contexts({"courses": COURSES, "lessons": "fields:\n  course: ref\n"})
+    [course] = built["lessons"].refs
+    assert course.ref is not None and course.ref.on_delete == "restrict"
+    assert not course.ref.nested and not course.filter
+
+
+def test_a_ref_to_a_soft_deleted_resource_knows_it() -> None:
+    courses = COURSES + "soft_delete: true\n"
+    built = contexts({"courses": courses, "lessons": LESSONS})
+    [course] = built["lessons"].refs
+    assert course.ref is not None and course.ref.target_soft_delete
+
+
+def test_refs_are_left_out_of_the_samples() -> None:
+    built = contexts({"courses": COURSES, "lessons": LESSONS})
+    samples = built["lessons"].samples
+    assert [list(p) for p in samples["payloads"]] == [["title"]] * 3
+    assert "course_id" not in str(samples["invalid"])
+
+
+# --- children and ancestors ----------------------------------------------------------------
+
+CHAIN = {"lesson_progresses": LESSON_PROGRESSES, "lessons": LESSONS, "courses": COURSES}
+
+
+def children(specs: dict[str, str], plural: str) -> list[tuple[str, str, str]]:
+    return [(c.names.plural, c.field, c.on_delete) for c in contexts(specs)[plural].children]
+
+
+def test_parents_learn_of_their_children() -> None:
+    built = contexts(CHAIN)
+    assert [(c.names.plural, c.field, c.on_delete) for c in built["courses"].children] == [
+        ("lessons", "course_id", "cascade")
+    ]
+    assert [(c.names.plural, c.field, c.on_delete) for c in built["lessons"].children] == [
+        ("lesson_progresses", "lesson_id", "restrict")
+    ]
+    assert built["lesson_progresses"].children == []
+
+
+def test_only_restrict_children_restrict_deletion() -> None:
+    built = contexts(CHAIN)
+    assert built["courses"].restricting_children == []
+    assert [c.names.plural for c in built["lessons"].restricting_children] == ["lesson_progresses"]
+
+
+def test_ancestors_of_a_chain_come_parents_first() -> None:
+    built = contexts(CHAIN)
+    ancestors = built["lesson_progresses"].ancestors
+    assert [(names.plural, links) for names, _, links in ancestors] == [
+        ("courses", {}),
+        ("lessons", {"course_id": "courses"}),
+    ]
+    assert [payload for _, payload, _ in ancestors] == [
+        built["courses"].samples["payloads"][0],
+        built["lessons"].samples["payloads"][0],
+    ]
+    assert [names.plural for names, _, _ in built["lessons"].ancestors] == ["courses"]
+    assert built["courses"].ancestors == []
+
+
+@pytest.mark.parametrize("order", [("course", "lesson"), ("lesson", "course")])
+def test_a_shared_ancestor_is_created_once_and_first(order: tuple[str, str]) -> None:
+    fields = "".join(f"  {name}: ref\n" for name in order)
+    specs = {**CHAIN, "enrollments": f"fields:\n{fields}  note: text\n"}
+    ancestors = contexts(specs)["enrollments"].ancestors
+    assert [(names.plural, links) for names, _, links in ancestors] == [
+        ("courses", {}),
+        ("lessons", {"course_id": "courses"}),
+    ]
+
+
+def test_two_refs_to_one_parent_share_it() -> None:
+    specs = {
+        "people": "fields:\n  name: string\n",
+        "reviews": "fields:\n  author: {type: ref, to: person}\n"
+        "  reviewer: {type: ref, to: person}\n",
+    }
+    built = contexts(specs)
+    assert [names.plural for names, _, _ in built["reviews"].ancestors] == ["people"]
+    assert [(c.names.plural, c.field) for c in built["people"].children] == [
+        ("reviews", "author_id"),
+        ("reviews", "reviewer_id"),
+    ]
+
+
+def test_a_self_ref_is_its_own_child_and_no_ancestor() -> None:
+    text = "fields:\n  name: string\n  parent: {type: ref, to: category, required: false}\n"
+    built = contexts({"categories": text})
+    category = built["categories"]
+    [parent] = category.refs
+    assert parent.ref is not None
+    assert (parent.name, parent.ref.relation, parent.ref.target) == (
+        "parent_id",
+        "parent",
+        category.names,
+    )
+    assert category.ancestors == []
+    assert [(c.names.plural, c.field, c.on_delete) for c in category.children] == [
+        ("categories", "parent_id", "restrict")
+    ]
+    assert category.restricting_children == category.children
+
+
+def test_resources_without_refs_are_unchanged_by_others() -> None:
+    alone = contexts({"courses": COURSES})["courses"]
+    together = contexts({"courses": COURSES, "tags": "fields:\n  name: string\n"})["courses"]
+    assert alone == together
+
+
+def test_ancestor_links_point_only_at_resources_created_before_it() -> None:
+    courses = COURSES + "  prerequisite: {type: ref, to: course, required: false}\n"
+    ancestors = contexts({"courses": courses, "lessons": LESSONS})["lessons"].ancestors
+    created: set[str] = set()
+    for names, _, links in ancestors:
+        assert set(links.values()) <= created, (names.plural, links)
+        created.add(names.plural)
+
+
+def test_a_ref_column_clashing_with_another_field_is_an_error() -> None:
+    lessons = "fields:\n  course: ref\n  course_id: string\n"
+    with pytest.raises(SpecError):
+        contexts({"courses": COURSES, "lessons": lessons})
+
+
+# --- names in code -------------------------------------------------------------------------
+
+
+def test_names_reserved_in_the_stack_are_aliased_in_code_only() -> None:
+    text = (
+        "fields:\n  class: string\n  metadata: json\n  from: date\n"
+        "  modelConfig: integer\n  title: string\n"
+    )
+    fields = {f.name: f for f in contexts({"reviews": text})["reviews"].fields}
+    assert {name: f.attr for name, f in fields.items()} == {
+        "class": "class_",
+        "metadata": "metadata_",
+        "from": "from_",
+        "model_config": "model_config_",
+        "title": "title",
+    }
+    assert [name for name, f in fields.items() if f.aliased] == [
+        "class",
+        "metadata",
+        "from",
+        "model_config",
+    ]
+
+
+def test_checks_name_the_api_column() -> None:
+    text = "fields:\n  class: {type: enum, values: [a, b]}\n  views: {type: bigint, min: 0}\n"
+    checks = contexts({"reviews": text})["reviews"].checks
+    assert [(c.name, c.sql) for c in checks] == [
+        ("class_values", "\"class\" IN ('a', 'b')"),
+        ("views_range", '"views" >= 0'),
+    ]
+
+
+# --- listing -------------------------------------------------------------------------------
+
+LISTING = (
+    "fields:\n"
+    "  title: {type: string, filter: true, sort: true}\n"
+    "  status: {type: enum, values: [a, b], filter: true}\n"
+    "  done: {type: boolean, filter: true}\n"
+    "  price: {type: decimal, filter: true}\n"
+    "  views: {type: bigint, filter: true, sort: true}\n"
+    "  body: {type: text, filter: true}\n"
+    "  site: url\n"
+    "search: [title, site]\n"
+)
+
+
+def test_filter_operators_follow_the_type() -> None:
+    built = contexts({"reviews": LISTING})["reviews"]
+    assert {f.name: f.filter_ops for f in built.fields} == {
+        "title": ["", "_gte", "_lte"],
+        "status": ["", "_in"],
+        "done": [""],
+        "price": ["", "_gte", "_lte"],
+        "views": ["", "_gte", "_lte"],
+        "body": [""],
+        "site": [],
+    }
+
+
+def test_offset_query_parameters() -> None:
+    built = contexts({"reviews": LISTING})["reviews"]
+    assert (built.cursor, built.default_sort) == (False, "created_at")
+    assert built.sort_fields == ["title", "views", "created_at", "updated_at"]
+    assert [f.name for f in built.search] == ["title", "site"]
+    assert built.query_params == [
+        "page",
+        "limit",
+        "sort",
+        "q",
+        "title",
+        "title_gte",
+        "title_lte",
+        "status",
+        "status_in",
+        "done",
+        "price",
+        "price_gte",
+        "price_lte",
+        "views",
+        "views_gte",
+        "views_lte",
+        "body",
+    ]
+
+
+def test_cursor_without_timestamps_sorts_by_id() -> None:
+    text = (
+        "fields:\n  n: {type: integer, sort: true}\n"
+        "timestamps: false\npagination:\n  style: cursor\n"
+    )
+    built = contexts({"reviews": text})["reviews"]
+    assert (built.cursor, built.default_sort, built.sort_fields) == (True, "id", ["n", "id"])
+    assert built.query_params == ["cursor", "limit", "sort"]
+
+
+def test_unbounded_integers_are_kept_in_their_column() -> None:
+    text = "fields:\n  a: integer\n  b: bigint\n  c: {type: bigint, min: 0}\n"
+    fields = {f.name: f for f in contexts({"reviews": text})["reviews"].fields}
+    assert (fields["a"].bounded_min, fields["a"].bounded_max) == (-(2**31), 2**31 - 1)
+    assert (fields["b"].bounded_min, fields["b"].bounded_max) == (-(2**63), 2**63 - 1)
+    assert (fields["c"].bounded_min, fields["c"].bounded_max) == (0, 2**63 - 1)
+
+
+def test_decimal_precision_and_scale_reach_the_column() -> None:
+    text = "fields:\n  a: decimal\n  b: {type: decimal, precision: 6, scale: 0, default: 5}\n"
+    fields = {f.name: f for f in contexts({"reviews": text})["reviews"].fields}
+    assert (fields["a"].precision, fields["a"].scale) == (10, 2)
+    assert fields["a"].stack["column"] == "ExactDecimal(10, 2)"
+    assert fields["b"].stack["column"] == "ExactDecimal(6, 0)"
+    assert fields["b"].stack["default"] == "Decimal('5')"
