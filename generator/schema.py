@@ -225,14 +225,13 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Operation]:
     drops: list[Operation] = []
     gone: set[str] = set()
     for table in reversed(_parents_first(dropped)):
-        gone.add(table["name"])
         kept = []
         for fk in table["foreign_keys"]:
-            target_later = fk["ref_table"] in {t["name"] for t in dropped} - gone
-            if target_later:
+            if fk["ref_table"] in gone:  # its target goes first: a cycle
                 early.append(Operation("drop_foreign_key", table["name"], fk))
             else:
                 kept.append(fk)
+        gone.add(table["name"])
         drops += [Operation("drop_index", table["name"], i) for i in reversed(table["indexes"])]
         drops.append(Operation("drop_table", table["name"], {**table, "foreign_keys": kept}))
     return operations + early + drops
