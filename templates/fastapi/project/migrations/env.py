@@ -42,7 +42,9 @@ def configure(**options: object) -> None:
 
 def run_offline() -> None:
     """`alembic upgrade head --sql`: print the SQL instead of running it."""
-    configure(url=database_url(), literal_binds=True, dialect_opts={"paramstyle": "named"})
+    configure(
+        url=database_url(), literal_binds=True, dialect_opts={"paramstyle": "named"}
+    )
     with context.begin_transaction():
         context.run_migrations()
 

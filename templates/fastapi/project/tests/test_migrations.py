@@ -61,7 +61,9 @@ def upgrade_compare_downgrade(connection: Connection) -> tuple[list[Any], list[s
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
     import_models()
-    differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    differences = compare_metadata(
+        MigrationContext.configure(connection), Base.metadata
+    )
     command.downgrade(config, "base")
     left = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
     return differences, left
