@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from generator.apply import apply_plan
 from generator.errors import ScaffoldError
-from generator.generate import initial_wiring, load_contexts, render_wiring
+from generator.generate import initial_wiring, load_contexts, migration_files, render_wiring
 from generator.manifest import Manifest, base_path
+from generator.migrations import plan_migration
 from generator.naming import Names
 from generator.plan import Plan, plan_files
 from generator.project import Project
@@ -21,6 +22,7 @@ class DestroyResult:
     kept: list[str] = field(default_factory=list)  # edited since generated: left in place
     rewired: Plan = field(default_factory=lambda: Plan([]))
     written: bool = False
+    migration: str | None = None  # the revision that drops the tables
 
 
 def destroy_resources(project: Project, names: list[str], dry_run: bool = False) -> DestroyResult:
@@ -68,7 +70,10 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
             f"{result.rewired.conflicts[0].path} has edits that overlap the rewiring;"
             " nothing was changed"
         )
+    migration = plan_migration(project.root, renderer, remaining.values())
+    result.migration = migration.path if migration else None
     if not dry_run:
+        deletions.update(migration_files(migration))
         apply_plan(project.root, result.rewired, manifest, extra=deletions)
         result.written = True
     return result

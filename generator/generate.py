@@ -9,6 +9,7 @@ from generator.context import ResourceContext, build_contexts
 from generator.errors import Diagnostic, ScaffoldError, SpecError
 from generator.formatting import Formatter
 from generator.manifest import Manifest
+from generator.migrations import Migration, plan_migration
 from generator.naming import Names
 from generator.plan import Plan, plan_files
 from generator.project import Project
@@ -34,6 +35,7 @@ class Result:
     starter_specs: list[str] = field(default_factory=list)  # spec files written for the user
     updated_specs: list[str] = field(default_factory=list)  # specs the shorthand fields changed
     written: bool = False
+    migration: str | None = None  # the schema revision this run writes (or would write)
 
 
 def generate_resources(project: Project, names: list[str], options: Options) -> Result:
@@ -73,13 +75,27 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
         force_conflicts=options.force_conflicts,
     )
     result = Result(plan, sorted(wanted), sorted(starters), sorted(updated))
+
+    # The schema step: one new revision when the tables changed, written with the plan.
+    migration = plan_migration(project.root, renderer, contexts.values())
+    result.migration = migration.path if migration else None
     if options.dry_run:
         return result
     manifest.resources.update(wanted)
-    specs: dict[str, str | None] = {**starters, **updated}
+    specs: dict[str, str | None] = {**starters, **updated, **migration_files(migration)}
     apply_plan(project.root, plan, manifest, extra=specs, fingerprints=formatter.fingerprints)
     result.written = True
     return result
+
+
+def migration_files(migration: Migration | None) -> dict[str, str | None]:
+    """The files a schema revision adds: the revision and the new recorded schema. Neither is
+    in the manifest: the revision is the user's once written."""
+    if migration is None:
+        return {}
+    from generator.schema import SCHEMA_FILE
+
+    return {migration.path: migration.text, SCHEMA_FILE: migration.state}
 
 
 def render_wiring(

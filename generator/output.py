@@ -55,6 +55,8 @@ def resource_result(project: Project, result: Result, show_diff: bool) -> None:
         console.print(f"  [{STYLES[change.action]}]{change.action.value:<10}[/] {change.path}")
         if show_diff and change.writes:
             _diff(change)
+    if result.migration:
+        console.print(f"  [green]{'create':<10}[/] {result.migration}")
     for change in result.plan.conflicts:
         if change.conflict_lines:
             where = ", ".join(str(n) for n in change.conflict_lines)
@@ -110,6 +112,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "resources": result.resources,
         "starter_specs": result.starter_specs,
         "updated_specs": result.updated_specs,
+        "migration": result.migration,
         "files": [
             {
                 "path": c.path,
@@ -134,6 +137,8 @@ def destroy_result(result: DestroyResult) -> None:
     for change in result.rewired.changes:
         if change.writes:
             console.print(f"  [cyan]{change.action.value:<10}[/] {change.path}")
+    if result.migration:
+        console.print(f"  [green]{'create':<10}[/] {result.migration}")
     if result.kept:
         console.print("Next: the kept files may still import what was removed; review them.")
 
@@ -146,4 +151,5 @@ def destroy_json(result: DestroyResult) -> dict[str, Any]:
         "removed": result.removed,
         "kept": result.kept,
         "rewired": [c.path for c in result.rewired.changes if c.writes],
+        "migration": result.migration,
     }

@@ -34,6 +34,7 @@ class Stack:
     test_command: tuple[str, ...]
     reserved_names: frozenset[str]
     types: dict[str, dict[str, Any]]
+    migration_dir: Path | None = None  # the schema revision template, if the stack has one
 
 
 def available_stacks() -> list[str]:
@@ -60,4 +61,5 @@ def load_stack(name: str) -> Stack:
         test_command=tuple(data["test_command"]),
         reserved_names=language.keywords | frozenset(data.get("reserved_names", ())),
         types=data["types"],
+        migration_dir=root / data["migration"] if data.get("migration") else None,
     )

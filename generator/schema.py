@@ -1,0 +1,318 @@
+"""The database schema of every generated resource as plain data, and the operations that
+turn one such snapshot into another: what a migration does.
+
+A snapshot is stack-neutral: tables, columns with a storage type (string, text, integer,
+bigint, float, decimal, boolean, date, datetime, uuid, json), foreign keys, indexes, unique
+and check constraints, each with the name the project's naming convention gives it. The
+project keeps the last one in .scaffold/schema.json, so the next run knows what changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.context import FieldContext, ResourceContext
+from generator.manifest import STATE_DIR
+
+SCHEMA_FILE = f"{STATE_DIR}/schema.json"
+FORMAT_VERSION = 1
+EMAIL_LENGTH = 320  # RFC 5321: 64 + 1 + 255
+URL_LENGTH = 2083  # the longest URL browsers have historically accepted
+
+# Spec types stored as another type.
+STORAGE = {"email": "string", "url": "string", "enum": "string", "ref": "uuid"}
+
+Table = dict[str, Any]
+Column = dict[str, Any]
+
+
+def snapshot(contexts: Iterable[ResourceContext]) -> dict[str, Any]:
+    """{"tables": {name: table}} for the given resources, sorted by table name."""
+    tables = [_table(c) for c in contexts]
+    return {"tables": {t["name"]: t for t in sorted(tables, key=lambda t: t["name"])}}
+
+
+def _table(context: ResourceContext) -> Table:
+    name = context.names.table
+    columns = [_column("id", "uuid", nullable=False)]
+    indexes: list[dict[str, Any]] = []
+    uniques: list[dict[str, Any]] = []
+    foreign_keys: list[dict[str, Any]] = []
+    for f in context.fields:
+        columns.append(_field_column(f))
+        if f.unique:
+            uniques.append({"name": f"uq_{name}_{f.name}", "columns": [f.name]})
+        elif f.filter or f.sort or f.ref:
+            indexes.append({"name": f"ix_{name}_{f.name}", "columns": [f.name], "unique": False})
+        if f.ref:
+            target = f.ref.target.table
+            foreign_keys.append(
+                {
+                    "name": f"fk_{name}_{f.name}_{target}",
+                    "columns": [f.name],
+                    "ref_table": target,
+                    "ref_columns": ["id"],
+                    "on_delete": f.ref.on_delete_sql,
+                }
+            )
+    if context.timestamps:
+        columns.append(_column("created_at", "datetime", nullable=False))
+        columns.append(_column("updated_at", "datetime", nullable=False))
+        indexes.append(
+            {"name": f"ix_{name}_created_at", "columns": ["created_at"], "unique": False}
+        )
+    if context.soft_delete:
+        columns.append(_column("deleted_at", "datetime", nullable=True))
+        indexes.append(
+            {"name": f"ix_{name}_deleted_at", "columns": ["deleted_at"], "unique": False}
+        )
+    return {
+        "name": name,
+        "primary_key": {"name": f"pk_{name}", "columns": ["id"]},
+        "columns": columns,
+        "foreign_keys": foreign_keys,
+        "indexes": sorted(indexes, key=lambda i: i["name"]),
+        "uniques": sorted(uniques, key=lambda u: u["name"]),
+        "checks": [{"name": f"ck_{name}_{c.name}", "sql": c.sql} for c in context.checks],
+    }
+
+
+def _column(
+    name: str,
+    type_: str,
+    *,
+    nullable: bool,
+    length: int | None = None,
+    precision: int | None = None,
+    scale: int | None = None,
+) -> Column:
+    return {
+        "name": name,
+        "type": type_,
+        "length": length,
+        "precision": precision,
+        "scale": scale,
+        "nullable": nullable,
+    }
+
+
+def _field_column(f: FieldContext) -> Column:
+    storage = STORAGE.get(f.type, f.type)
+    length = None
+    if f.type == "email":
+        length = EMAIL_LENGTH
+    elif f.type == "url":
+        length = URL_LENGTH
+    elif f.type == "enum":
+        length = max((len(v) for v in f.values or []), default=0)
+    elif storage == "string":
+        length = f.max_length
+    return _column(
+        f.name, storage, nullable=f.nullable, length=length, precision=f.precision, scale=f.scale
+    )
+
+
+# --- the state file ---------------------------------------------------------------------
+
+
+@dataclass
+class SchemaState:
+    """What .scaffold/schema.json holds: the last snapshot and the revisions written so far
+    (each "NNNN_slug"), oldest first."""
+
+    tables: dict[str, Table] = field(default_factory=dict)
+    revisions: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> SchemaState:
+        if not text:
+            return cls()
+        data = json.loads(text)
+        return cls(dict(data.get("tables", {})), list(data.get("revisions", [])))
+
+    def to_json(self) -> str:
+        data = {"version": FORMAT_VERSION, "revisions": self.revisions, "tables": self.tables}
+        return json.dumps(data, indent=2) + "\n"
+
+    @property
+    def head(self) -> str | None:
+        """The id of the last revision ("0003"), if any."""
+        return self.revisions[-1].split("_", 1)[0] if self.revisions else None
+
+    @property
+    def next_number(self) -> int:
+        return max((int(r.split("_", 1)[0]) for r in self.revisions), default=0) + 1
+
+
+# --- the diff -----------------------------------------------------------------------------
+
+# Operation kinds and their inverses.
+INVERSE = {
+    "create_table": "drop_table",
+    "drop_table": "create_table",
+    "add_column": "drop_column",
+    "drop_column": "add_column",
+    "alter_column": "alter_column",
+    "create_index": "drop_index",
+    "drop_index": "create_index",
+    "create_unique": "drop_unique",
+    "drop_unique": "create_unique",
+    "create_check": "drop_check",
+    "drop_check": "create_check",
+    "create_foreign_key": "drop_foreign_key",
+    "drop_foreign_key": "create_foreign_key",
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One schema change. ``item`` is what it creates or drops (a table, column, index or
+    constraint, as in the snapshot); alter_column carries the column before (``old``) and
+    after (``item``)."""
+
+    kind: str
+    table: str
+    item: dict[str, Any]
+    old: dict[str, Any] | None = None
+
+    def inverse(self) -> Operation:
+        if self.kind == "alter_column":
+            assert self.old is not None
+            return Operation("alter_column", self.table, self.old, self.item)
+        return Operation(INVERSE[self.kind], self.table, self.item)
+
+    @property
+    def batched(self) -> bool:
+        """Changes an existing table (SQLite needs alembic's batch mode for most of them)."""
+        return self.kind not in ("create_table", "drop_table")
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Operation]:
+    """The operations that turn snapshot ``old`` into ``new``: new tables first (parents
+    before children), then changes to existing tables, then dropped tables (children first)."""
+    before: dict[str, Table] = old.get("tables", {})
+    after: dict[str, Table] = new.get("tables", {})
+    created = [after[n] for n in sorted(set(after) - set(before))]
+    dropped = [before[n] for n in sorted(set(before) - set(after))]
+    operations: list[Operation] = []
+
+    # New tables, parents first. A foreign key to a table that is not there yet (a cycle)
+    # is added once every new table exists.
+    ready = set(before) & set(after)
+    late: list[Operation] = []
+    for table in _parents_first(created):
+        inline = [fk for fk in table["foreign_keys"] if fk["ref_table"] in ready | {table["name"]}]
+        late += [
+            Operation("create_foreign_key", table["name"], fk)
+            for fk in table["foreign_keys"]
+            if fk not in inline
+        ]
+        operations.append(
+            Operation("create_table", table["name"], {**table, "foreign_keys": inline})
+        )
+        operations += [Operation("create_index", table["name"], i) for i in table["indexes"]]
+        ready.add(table["name"])
+    operations += late
+
+    for name in sorted(set(before) & set(after)):
+        operations += _alter(before[name], after[name])
+
+    # Dropped tables, children first; foreign keys between them (a cycle) dropped first.
+    early: list[Operation] = []
+    drops: list[Operation] = []
+    gone: set[str] = set()
+    for table in reversed(_parents_first(dropped)):
+        kept = []
+        for fk in table["foreign_keys"]:
+            if fk["ref_table"] in gone:  # its target goes first: a cycle
+                early.append(Operation("drop_foreign_key", table["name"], fk))
+            else:
+                kept.append(fk)
+        gone.add(table["name"])
+        drops += [Operation("drop_index", table["name"], i) for i in reversed(table["indexes"])]
+        drops.append(Operation("drop_table", table["name"], {**table, "foreign_keys": kept}))
+    return operations + early + drops
+
+
+def _alter(old: Table, new: Table) -> list[Operation]:
+    """Changes to one table, in an order each step can run in."""
+    name = new["name"]
+    ops: list[Operation] = []
+    removed, added = _changed(old, new, "indexes")
+    ops += [Operation("drop_index", name, i) for i in removed]
+    late = [Operation("create_index", name, i) for i in added]
+    for key, drop, create in (
+        ("uniques", "drop_unique", "create_unique"),
+        ("checks", "drop_check", "create_check"),
+        ("foreign_keys", "drop_foreign_key", "create_foreign_key"),
+    ):
+        removed, added = _changed(old, new, key)
+        ops += [Operation(drop, name, item) for item in removed]
+        late = [Operation(create, name, item) for item in added] + late
+    old_columns = {c["name"]: c for c in old["columns"]}
+    new_columns = {c["name"]: c for c in new["columns"]}
+    ops += [
+        Operation("drop_column", name, c) for n, c in old_columns.items() if n not in new_columns
+    ]
+    ops += [
+        Operation("add_column", name, c) for n, c in new_columns.items() if n not in old_columns
+    ]
+    for column_name, column in new_columns.items():
+        previous = old_columns.get(column_name)
+        if previous is not None and previous != column:
+            ops.append(Operation("alter_column", name, column, previous))
+    # Foreign keys, then unique constraints, then checks, then indexes.
+    return ops + sorted(late, key=lambda op: _CREATE_ORDER.index(op.kind))
+
+
+_CREATE_ORDER = ["create_foreign_key", "create_unique", "create_check", "create_index"]
+
+
+def _changed(old: Table, new: Table, key: str) -> tuple[list[Any], list[Any]]:
+    """Items under ``key`` that are gone or new (a changed item is both: dropped, re-made)."""
+    before = {item["name"]: item for item in old.get(key, [])}
+    after = {item["name"]: item for item in new.get(key, [])}
+    removed = [item for n, item in before.items() if after.get(n) != item]
+    added = [item for n, item in after.items() if before.get(n) != item]
+    return removed, added
+
+
+def _parents_first(tables: list[Table]) -> list[Table]:
+    """Tables ordered so each comes after the tables it references (where there is no cycle),
+    otherwise by name."""
+    by_name = {t["name"]: t for t in tables}
+    ordered: list[Table] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str) -> None:
+        if state.get(name):
+            return  # done, or on the current path (a cycle)
+        state[name] = "visiting"
+        for fk in by_name[name]["foreign_keys"]:
+            if fk["ref_table"] in by_name:
+                visit(fk["ref_table"])
+        state[name] = "done"
+        ordered.append(by_name[name])
+
+    for name in sorted(by_name):
+        visit(name)
+    return ordered
+
+
+def slug(operations: list[Operation]) -> str:
+    """A short file-name slug: create_reviews, drop_courses, update_reviews, ..."""
+    words: list[str] = []
+    for verb, kinds in (("create", {"create_table"}), ("drop", {"drop_table"})):
+        tables = sorted({op.table for op in operations if op.kind in kinds})
+        if tables:
+            words.append(f"{verb}_{'_'.join(tables)}")
+    changed = sorted({op.table for op in operations if op.batched})
+    touched = {op.table for op in operations if not op.batched}
+    changed = [t for t in changed if t not in touched]
+    if changed:
+        words.append(f"update_{'_'.join(changed)}")
+    text = "_and_".join(words) or "schema"
+    return text[:60].rstrip("_")
