@@ -90,4 +90,3 @@ async def redis_url() -> str:
     finally:
         await redis.aclose()
     return TEST_REDIS_URL
-

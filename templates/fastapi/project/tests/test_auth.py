@@ -88,7 +88,9 @@ async def test_me_needs_a_valid_token(client: AsyncClient) -> None:
         assert response.headers["www-authenticate"] == "Bearer"
 
 
-async def test_expired_access_token_is_refused(app: FastAPI, client: AsyncClient) -> None:
+async def test_expired_access_token_is_refused(
+    app: FastAPI, client: AsyncClient
+) -> None:
     user = await create_user(app)
     settings = app.state.settings
     app.state.settings = settings.model_copy(update={"access_token_minutes": -1})

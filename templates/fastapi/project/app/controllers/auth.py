@@ -57,8 +57,6 @@ async def refresh(data: RefreshRequest, service: ServiceDep) -> Envelope[TokenPa
     return ok(await service.refresh(data.refresh_token))
 
 
-@router.get(
-    "/me", summary="The signed-in account", responses=error_responses(401)
-)
+@router.get("/me", summary="The signed-in account", responses=error_responses(401))
 async def me(user: CurrentUser) -> Envelope[UserRead]:
     return ok(UserRead.model_validate(user))

@@ -8,8 +8,7 @@ import time
 
 from fastapi.responses import JSONResponse
 from limits import RateLimitItem, parse
-from limits.aio.storage import Storage
-from limits.storage import storage_from_string
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 from starlette.datastructures import Headers
@@ -36,14 +35,14 @@ class RateLimiter:
         self.anonymous: RateLimitItem = parse(settings.rate_limit_anonymous)
         self.authenticated: RateLimitItem = parse(settings.rate_limit_authenticated)
         if settings.redis_url:
-            self.storage: Storage = storage_from_string(
+            self.storage: Storage = RedisStorage(
                 f"async+{settings.redis_url}",
                 implementation="redispy",
                 key_prefix=settings.rate_limit_key_prefix,
                 wrap_exceptions=True,
             )
         else:
-            self.storage = storage_from_string("async+memory://")
+            self.storage = MemoryStorage()
         self.strategy = FixedWindowRateLimiter(self.storage)
 
     async def hit(self, limit: RateLimitItem, key: str) -> int | None:

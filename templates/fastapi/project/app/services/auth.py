@@ -185,4 +185,3 @@ class AuthService:
             ),
             expires_in=self.settings.access_token_minutes * 60,
         )
-

@@ -75,7 +75,9 @@ class RedisCache(Cache):
         try:
             await self.redis.incr(self._version_key(namespace))
         except RedisError:
-            logger.error("Cache unavailable; %s may be stale until it expires", namespace)
+            logger.error(
+                "Cache unavailable; %s may be stale until it expires", namespace
+            )
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -1,8 +1,8 @@
 """Authentication and authorization dependencies for routes.
 
-    async def create_review(..., user: CurrentUser)            # any signed-in user
-    async def list_reviews(..., user: OptionalUser)            # anyone; None if anonymous
-    @router.delete(..., dependencies=[Depends(require_roles("editor"))])
+async def create_review(..., user: CurrentUser)            # any signed-in user
+async def list_reviews(..., user: OptionalUser)            # anyone; None if anonymous
+@router.delete(..., dependencies=[Depends(require_roles("editor"))])
 """
 
 import uuid
