@@ -1,3 +1,5 @@
+import asyncio
+
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -189,3 +191,18 @@ async def test_access_token_is_not_a_refresh_token(client: AsyncClient) -> None:
 
     assert as_refresh.status_code == 401
     assert as_access.status_code == 401
+
+
+async def test_concurrent_refreshes_with_one_token_succeed_once(
+    client: AsyncClient,
+) -> None:
+    await register(client)
+    tokens = await login(client)
+    body = {"refresh_token": tokens["refresh_token"]}
+
+    responses = await asyncio.gather(
+        client.post(f"{URL}/refresh", json=body),
+        client.post(f"{URL}/refresh", json=body),
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 401]

@@ -145,14 +145,16 @@ class AuthService:
         if stored is None or str(stored.user_id) != claims["sub"]:
             raise UnauthorizedError(INVALID_TOKEN)
         now = utcnow()
-        if stored.revoked_at is not None:
+        if stored.expires_at <= now:
+            raise UnauthorizedError(INVALID_TOKEN)
+        if not await self.tokens.revoke(stored.jti, now):
             await self.tokens.revoke_all(stored.user_id, now)
             await self.session.commit()
             raise UnauthorizedError(INVALID_TOKEN)
         user = await self.users.get(stored.user_id)
-        if user is None or not user.is_active or stored.expires_at <= now:
+        if user is None or not user.is_active:
+            await self.session.rollback()
             raise UnauthorizedError(INVALID_TOKEN)
-        stored.revoked_at = now
         pair = await self._issue(user)
         await self.session.commit()
         return pair
