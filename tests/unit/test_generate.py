@@ -303,7 +303,7 @@ def test_routes_list_every_generated_resource(generated: Callable[[str], Path]) 
         and isinstance(call.func, ast.Attribute)
         and call.func.attr == "include_router"
     }
-    assert included == {"reviews", "lesson_progresses"}
+    assert included == {"auth", "reviews", "lesson_progresses"}
     assert Manifest.load(root).resources == {
         "reviews": "specs/reviews.yaml",
         "lesson_progresses": "specs/lesson_progresses.yaml",

@@ -2,4 +2,7 @@
 
 from fastapi import APIRouter
 
+from app.controllers import auth
+
 api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(auth.router)

@@ -2,6 +2,7 @@
 and an HTTP client that calls the app in-process."""
 
 import os
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -25,6 +26,12 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         environment="test",
         database_url=database_url,
         create_tables_on_start=False,
+        # Tests send many requests from one address; test_rate_limit sets tiny limits.
+        rate_limit_anonymous="100000/minute",
+        rate_limit_authenticated="100000/minute",
+        # Keys of their own, so runs sharing a Redis never see each other's counters.
+        rate_limit_key_prefix=f"test-{uuid.uuid4().hex}:rate",
+        cache_key_prefix=f"test-{uuid.uuid4().hex}:cache",
     )
 
 
@@ -64,3 +71,22 @@ async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
     transport = ASGITransport(app=app, raise_app_exceptions=False)
     async with AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    """A Redis database for tests (TEST_REDIS_URL); the test is skipped without one."""
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
+    redis = Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
+    try:
+        await redis.ping()
+    except (RedisError, OSError) as error:
+        pytest.skip(f"Redis is not reachable at {TEST_REDIS_URL}: {error}")
+    finally:
+        await redis.aclose()
+    return TEST_REDIS_URL

@@ -8,12 +8,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
 from app.utils.envelope import fail
 from app.utils.errors import AppError
+from app.utils.i18n import choose_language, translate
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +35,19 @@ def error_response(
     details: Any | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
-    """An envelope error response; `details` are withheld in production."""
+    """An envelope error response in the client's language; `details` are withheld
+    in production."""
     settings: Settings = request.app.state.settings
     if settings.environment == "production":
         details = None
-    return JSONResponse(
-        fail(code, message, details), status_code=status_code, headers=headers
+    language = choose_language(request.headers.get("accept-language"))
+    response = JSONResponse(
+        fail(code, translate(code, message, language), details),
+        status_code=status_code,
+        headers=headers,
     )
+    response.headers["Content-Language"] = language
+    return response
 
 
 def _field(location: tuple[int | str, ...]) -> str:
@@ -54,7 +62,7 @@ def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def handle_app_error(request: Request, exc: AppError) -> JSONResponse:
         return error_response(
-            request, exc.status_code, exc.code, exc.message, exc.details
+            request, exc.status_code, exc.code, exc.message, exc.details, exc.headers
         )
 
     @app.exception_handler(HTTPException)
@@ -127,8 +135,11 @@ class UnhandledErrorMiddleware:
             logger.exception("Unhandled error on %s %s", scope["method"], scope["path"])
             if response_started:
                 raise
+            language = choose_language(Headers(scope=scope).get("accept-language"))
+            message = translate("INTERNAL_ERROR", "Internal server error", language)
             response = JSONResponse(
-                fail("INTERNAL_ERROR", "Internal server error"),
+                fail("INTERNAL_ERROR", message),
                 status_code=HTTPStatus.INTERNAL_SERVER_ERROR,
+                headers={"Content-Language": language},
             )
             await response(scope, receive, send)

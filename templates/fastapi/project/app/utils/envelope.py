@@ -48,12 +48,32 @@ class ErrorEnvelope(BaseModel):
     meta: None = None
 
 
-# Failures any endpoint can return, added to every API route's OpenAPI entry.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorEnvelope, "description": "BAD_REQUEST: malformed request"},
-    422: {"model": ErrorEnvelope, "description": "VALIDATION_ERROR: invalid input"},
-    500: {"model": ErrorEnvelope, "description": "INTERNAL_ERROR: unexpected failure"},
+Responses = dict[int | str, dict[str, Any]]
+
+# Every error status the API uses, with its code, as OpenAPI documents it.
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "BAD_REQUEST: malformed request",
+    401: "UNAUTHORIZED: missing, invalid or expired access token",
+    403: "FORBIDDEN: not allowed for this user",
+    404: "NOT_FOUND: no such record",
+    409: "CONFLICT: clashes with an existing record",
+    422: "VALIDATION_ERROR: invalid input",
+    429: "RATE_LIMITED: too many requests; retry after Retry-After seconds",
+    500: "INTERNAL_ERROR: unexpected failure",
 }
+
+
+def error_responses(*statuses: int) -> Responses:
+    """OpenAPI `responses` for these error statuses, each an ErrorEnvelope:
+    `@router.get(..., responses=error_responses(401, 403, 404))`."""
+    return {
+        status: {"model": ErrorEnvelope, "description": ERROR_DESCRIPTIONS[status]}
+        for status in statuses
+    }
+
+
+# Failures any API endpoint can return, added to every API route's OpenAPI entry.
+ERROR_RESPONSES: Responses = error_responses(400, 422, 429, 500)
 
 
 def ok(data: T, meta: PageMeta | CursorMeta | None = None) -> Envelope[T]:

@@ -9,6 +9,7 @@ class AppError(Exception):
 
     status_code: int = HTTPStatus.INTERNAL_SERVER_ERROR
     code: str = "INTERNAL_ERROR"
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, details: Any | None = None) -> None:
         super().__init__(message)
@@ -44,3 +45,30 @@ class InvalidInputError(AppError):
 class ServiceUnavailableError(AppError):
     status_code = HTTPStatus.SERVICE_UNAVAILABLE
     code = "SERVICE_UNAVAILABLE"
+
+
+class UnauthorizedError(AppError):
+    """No valid credentials: a missing, invalid or expired token, or wrong password."""
+
+    status_code = HTTPStatus.UNAUTHORIZED
+    code = "UNAUTHORIZED"
+    headers = {"WWW-Authenticate": "Bearer"}
+
+
+class ForbiddenError(AppError):
+    """Authenticated, but not allowed to do this."""
+
+    status_code = HTTPStatus.FORBIDDEN
+    code = "FORBIDDEN"
+
+
+class RateLimitedError(AppError):
+    """Too many requests; the client may retry after `retry_after` seconds."""
+
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}

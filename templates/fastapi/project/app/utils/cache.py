@@ -1,0 +1,99 @@
+"""A read cache for services: Redis when REDIS_URL is set, nothing otherwise.
+
+Keys are `namespace:rest`, the namespace being the resource (`reviews:one:42`,
+`reviews:list:page=1`). Each namespace has a version that is part of every stored key,
+so `invalidate("reviews")` after a write makes every cached read of reviews stale at
+once, without finding and deleting them.
+"""
+
+import logging
+from typing import Annotated
+
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from app.config import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class Cache:
+    """The interface services use; this base class caches nothing."""
+
+    async def get(self, key: str) -> bytes | None:
+        """The cached value, or None if absent, expired or invalidated."""
+        return None
+
+    async def set(self, key: str, value: bytes, ttl: int | None = None) -> None:
+        """Cache `value` for `ttl` seconds (the configured default if None)."""
+
+    async def invalidate(self, namespace: str) -> None:
+        """Make every cached value under `namespace` stale."""
+
+    async def close(self) -> None:
+        """Release connections."""
+
+
+class RedisCache(Cache):
+    """Values in Redis under `<prefix>:<namespace>:v<version>:<rest>`.
+
+    Redis failures are logged and treated as misses: the database stays the source of
+    truth, so an outage makes reads slower, never wrong (a failed invalidation leaves
+    stale values for at most their TTL).
+    """
+
+    def __init__(self, redis: "Redis", prefix: str, default_ttl: int) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.default_ttl = default_ttl
+
+    async def _stored_key(self, key: str) -> str:
+        namespace = key.split(":", 1)[0]
+        version = await self.redis.get(self._version_key(namespace))
+        return f"{self.prefix}:{namespace}:v{int(version or 0)}:{key}"
+
+    def _version_key(self, namespace: str) -> str:
+        return f"{self.prefix}:{namespace}:version"
+
+    async def get(self, key: str) -> bytes | None:
+        try:
+            value = await self.redis.get(await self._stored_key(key))
+        except RedisError:
+            logger.warning("Cache unavailable; reading %s from the database", key)
+            return None
+        return value if isinstance(value, bytes) else None
+
+    async def set(self, key: str, value: bytes, ttl: int | None = None) -> None:
+        try:
+            stored = await self._stored_key(key)
+            await self.redis.set(stored, value, ex=ttl or self.default_ttl)
+        except RedisError:
+            logger.warning("Cache unavailable; %s not cached", key)
+
+    async def invalidate(self, namespace: str) -> None:
+        try:
+            await self.redis.incr(self._version_key(namespace))
+        except RedisError:
+            logger.error(
+                "Cache unavailable; %s may be stale until it expires", namespace
+            )
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+
+def create_cache(settings: Settings) -> Cache:
+    """A Redis cache if REDIS_URL is set, else one that caches nothing."""
+    if not settings.redis_url:
+        return Cache()
+    redis = Redis.from_url(settings.redis_url)
+    return RedisCache(redis, settings.cache_key_prefix, settings.cache_default_ttl)
+
+
+def get_cache(request: Request) -> Cache:
+    cache: Cache = request.app.state.cache
+    return cache
+
+
+CacheDep = Annotated[Cache, Depends(get_cache)]

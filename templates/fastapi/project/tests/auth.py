@@ -1,0 +1,61 @@
+"""Helpers for tests that need accounts and tokens."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from app.models.users import User
+from app.services.auth import create_access_token, hash_password
+
+PASSWORD = "correct horse battery"
+
+
+async def register(
+    client: AsyncClient, email: str = "ada@example.com", password: str = PASSWORD
+) -> dict[str, Any]:
+    """Create an account through the API; returns it as the API shows it."""
+    response = await client.post(
+        "/api/v1/auth/register", json={"email": email, "password": password}
+    )
+    assert response.status_code == 201, response.text
+    user: dict[str, Any] = response.json()["data"]
+    return user
+
+
+async def login(
+    client: AsyncClient, email: str = "ada@example.com", password: str = PASSWORD
+) -> dict[str, Any]:
+    """A token pair for the account."""
+    response = await client.post(
+        "/api/v1/auth/login", json={"email": email, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    tokens: dict[str, Any] = response.json()["data"]
+    return tokens
+
+
+async def create_user(
+    app: FastAPI, email: str = "ada@example.com", roles: list[str] | None = None
+) -> User:
+    """An account straight in the database, holding `roles`."""
+    async with app.state.sessionmaker() as session:
+        user = User(
+            email=email, password_hash=hash_password(PASSWORD), roles=roles or []
+        )
+        session.add(user)
+        await session.commit()
+    return user
+
+
+def bearer(app: FastAPI, user: User) -> dict[str, str]:
+    """Authorization headers carrying a valid access token for `user`."""
+    token = create_access_token(user, app.state.settings)
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def auth_headers(
+    app: FastAPI, email: str = "ada@example.com", roles: list[str] | None = None
+) -> dict[str, str]:
+    """Authorization headers of a new account holding `roles`."""
+    return bearer(app, await create_user(app, email, roles))

@@ -1,0 +1,54 @@
+import pytest
+from pydantic import ValidationError
+
+from app.config import DEVELOPMENT_SECRET_KEY, Settings, describe, get_settings
+
+
+def test_development_has_a_default_secret() -> None:
+    assert Settings(environment="development").secret_key == DEVELOPMENT_SECRET_KEY
+
+
+@pytest.mark.parametrize("secret", [None, DEVELOPMENT_SECRET_KEY, "too-short"])
+def test_production_refuses_a_weak_secret(
+    monkeypatch: pytest.MonkeyPatch, secret: str | None
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    if secret is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", secret)
+
+    with pytest.raises(ValidationError) as error:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+    message = describe(error.value)
+    assert message.startswith("Invalid configuration: SECRET_KEY: ")
+    assert "\n" not in message
+
+
+def test_production_accepts_a_long_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 32)
+
+    assert Settings(_env_file=None).secret_key == "s" * 32  # type: ignore[call-arg]
+
+
+def test_get_settings_exits_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            get_settings()
+    finally:
+        get_settings.cache_clear()
+
+    assert str(exit_info.value).startswith("Invalid configuration: SECRET_KEY")
+
+
+def test_cors_origins_from_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+
+    assert settings.cors_origins == ["https://a.example", "https://b.example"]
