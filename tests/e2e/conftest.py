@@ -97,28 +97,30 @@ def server(project: Path, python: Path, tmp_path_factory: pytest.TempPathFactory
         "RATE_LIMIT_ANONYMOUS": "100000/minute",
         "RATE_LIMIT_AUTHENTICATED": "100000/minute",
     }
+    # The app logs a JSON line per request: to a file, since an unread pipe fills and blocks it.
+    log = database.with_name("server.log")
     process = subprocess.Popen(
         [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
         cwd=project,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         text=True,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base_url, process)
+        _wait_until_up(base_url, process, log)
         yield base_url
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def _wait_until_up(base_url: str, process: subprocess.Popen[str]) -> None:
+def _wait_until_up(base_url: str, process: subprocess.Popen[str], log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
+            output = log.read_text(encoding="utf-8")
             pytest.fail(f"uvicorn exited with {process.returncode}:\n{output}", pytrace=False)
         try:
             if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
