@@ -74,6 +74,14 @@ def permission(action: str, entries: list[str]) -> Permission:
     return Permission(action, roles=roles, owner="owner" in entries)
 
 
+def default_auth() -> dict[str, Permission]:
+    """Without an `auth` key: reads are public, writes need a signed-in user."""
+    return {
+        action: permission(action, ["public" if action in ("list", "read") else "authenticated"])
+        for action in ACTIONS
+    }
+
+
 @dataclass(frozen=True)
 class Ref:
     """A field that points at another resource's id."""
@@ -172,12 +180,7 @@ class ResourceContext:
     # where links maps a ref field to the ancestor whose id it takes.
     ancestors: list[tuple[Names, dict[str, Any], dict[str, str]]] = field(default_factory=list)
     # Who may do what, by action: list, read, create, update, delete.
-    auth: dict[str, Permission] = field(
-        default_factory=lambda: {
-            action: permission(action, ["public" if action in ("list", "read") else "authenticated"])
-            for action in ACTIONS
-        }
-    )
+    auth: dict[str, Permission] = field(default_factory=lambda: default_auth())
     # Some rule says `owner`: records have an owner (the creator), in owner_id.
     uses_owner: bool = False
 

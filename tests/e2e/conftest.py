@@ -86,11 +86,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(project: Path, python: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(project: Path, python: Path, served_database: str) -> Iterator[str]:
     """The generated app under uvicorn on a free loopback port, on a fresh SQLite file."""
     port = free_port()
-    database = tmp_path_factory.mktemp("served") / "app.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+    env = {**os.environ, "DATABASE_URL": served_database}
     process = subprocess.Popen(
         [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
         cwd=project,
@@ -106,6 +105,31 @@ def server(project: Path, python: Path, tmp_path_factory: pytest.TempPathFactory
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def served_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The DATABASE_URL of the served app: a fresh SQLite file."""
+    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('served') / 'app.db'}"
+
+
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_PASSWORD = "e2e admin password, long enough"
+
+
+@pytest.fixture(scope="session")
+def admin_headers(server: str, project: Path, python: Path, served_database: str) -> dict[str, str]:
+    """An admin's access token for the served app (admins pass every `auth` rule): the admin
+    is made with the project's own management command, then logs in over HTTP."""
+    env = {**os.environ, "DATABASE_URL": served_database, "ADMIN_PASSWORD": ADMIN_PASSWORD}
+    run([str(python), "-m", "app.manage", "create-admin", ADMIN_EMAIL], project, env)
+    response = httpx.post(
+        f"{server}/api/v1/auth/login",
+        json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['data']['access_token']}"}
 
 
 def _wait_until_up(base_url: str, process: subprocess.Popen[str]) -> None:
