@@ -271,12 +271,6 @@ class Auth(_Strict):
         return any("owner" in self.entries(action) for action in ACTIONS)
 
 
-class Cache(_Strict):
-    """Reads kept in Redis (when the app has REDIS_URL), dropped on every write."""
-
-    ttl: Annotated[int, Field(ge=1, le=86400)] = Field(60, description="Seconds a read is kept.")
-
-
 class ResourceSpec(_Strict):
     """A resource: one YAML file under specs/, named after the plural (specs/reviews.yaml)."""
 
@@ -293,19 +287,10 @@ class ResourceSpec(_Strict):
     search: list[str] = Field(
         default_factory=list, description="Fields that ?q= searches (case-insensitive)."
     )
-    auth: Auth = Field(default_factory=Auth)  # type: ignore[arg-type]
-    cache: Cache | None = Field(None, description="Cache reads: {ttl: seconds}.")
-    audit: bool = Field(False, description="Record who changed what, before and after.")
-    rate_limit: str | None = Field(
-        None, description="Requests per client for this resource, e.g. 30/minute."
+    auth: Auth = Field(
+        default_factory=Auth,  # type: ignore[arg-type]
+        description="Who may list, read, create, update, delete: see Authorization.",
     )
-
-    @field_validator("rate_limit")
-    @classmethod
-    def _rate(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"\d+\s*/\s*(second|minute|hour|day)", value):
-            raise ValueError(f"rate_limit looks like 30/minute, got {value!r}")
-        return value
 
     @field_validator("resource")
     @classmethod
