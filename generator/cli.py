@@ -256,6 +256,7 @@ def import_(
     with _reporting(as_json, debug):
         from generator.importers import import_openapi, report_lines
         from generator.project import Project
+        from generator.stacks import load_stack
 
         try:
             project: Project | None = Project.find(Path.cwd())
@@ -263,7 +264,10 @@ def import_(
             project = None
         root = project.root if project else Path.cwd()
         folder = specs_dir or (root / project.specs_dir if project else Path("specs"))
-        report = import_openapi(source, folder, root, force=force)
+        stack = project.stack if project else load_stack("fastapi")
+        report = import_openapi(
+            source, folder, root, force=force, reserved=stack.reserved_resources
+        )
         if as_json:
             _print_json({"ok": True, **report.as_dict()})
         elif not quiet:

@@ -257,6 +257,15 @@ def build_contexts(
     targets = {plural: Names.from_name(spec.resource) for plural, (spec, _) in specs.items()}
     contexts: dict[str, ResourceContext] = {}
     for plural, (spec, spec_path) in specs.items():
+        if plural in stack.reserved_resources:
+            diagnostics.append(
+                spec.diagnostic(
+                    ("resource",),
+                    f"`{plural}` is a table the project already has; name this resource"
+                    f" after what it is to you (e.g. customers, members)",
+                )
+            )
+            continue
         refs: dict[str, Ref] = {}
         for name, f in spec.normalised_fields().items():
             if f.type != "ref":

@@ -33,6 +33,7 @@ class Stack:
     wiring_dir: Path
     test_command: tuple[str, ...]
     reserved_names: frozenset[str]
+    reserved_resources: frozenset[str]
     types: dict[str, dict[str, Any]]
     migration_dir: Path | None = None  # the schema revision template, if the stack has one
 
@@ -60,6 +61,7 @@ def load_stack(name: str) -> Stack:
         wiring_dir=root / data["wiring"],
         test_command=tuple(data["test_command"]),
         reserved_names=language.keywords | frozenset(data.get("reserved_names", ())),
+        reserved_resources=frozenset(data.get("reserved_resources", ())),
         types=data["types"],
         migration_dir=root / data["migration"] if data.get("migration") else None,
     )

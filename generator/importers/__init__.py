@@ -20,7 +20,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from generator.errors import ScaffoldError, SpecError, display_path
 from generator.ide import EDITOR_SCHEMA
-from generator.importers.openapi import Draft, Unmapped, convert
+from generator.importers.openapi import Draft, Unmapped, convert, rename_reserved
 from generator.spec import load_spec_text
 
 
@@ -58,11 +58,13 @@ def import_openapi(
     specs_dir: Path,
     project_root: Path,
     force: bool = False,
+    reserved: frozenset[str] = frozenset(),
 ) -> ImportReport:
     """Write one spec per object schema of the OpenAPI document ``source`` into
     ``specs_dir``. An existing spec file is kept (and reported) unless ``force``."""
     document = load_document(source)
     conversion = convert(document)
+    rename_reserved(conversion, reserved)
     report = ImportReport(
         source=display_path(source), skipped=conversion.skipped, dropped=conversion.dropped
     )

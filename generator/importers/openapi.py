@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -450,3 +450,25 @@ def _get(document: Mapping[str, Any], path: tuple[str, ...]) -> Any:
             return None
         node = node.get(key)
     return node
+
+
+def rename_reserved(conversion: Conversion, reserved: frozenset[str]) -> None:
+    """Schemas whose resource the project already has (e.g. User: the sign-in users) are
+    imported as api_<name>, refs to them follow, and the report says so."""
+    renamed: dict[str, Names] = {}
+    for index, draft in enumerate(conversion.drafts):
+        if draft.names.plural in reserved:
+            new = Names.from_name(f"api_{draft.names.singular}")
+            renamed[draft.names.singular] = new
+            conversion.dropped.append(
+                Unmapped(
+                    draft.pointer,
+                    f"imported as {new.plural}: the project already has {draft.names.plural}",
+                )
+            )
+            conversion.drafts[index] = replace(draft, names=new)
+    for draft in conversion.drafts:
+        for spec in draft.fields.values():
+            target = spec.get("to")
+            if spec.get("type") == "ref" and target in renamed:
+                spec["to"] = renamed[target].singular

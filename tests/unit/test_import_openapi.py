@@ -18,6 +18,7 @@ from generator.importers.openapi import Conversion, convert
 from generator.project import Project
 from generator.spec import load_spec
 from generator.spec.model import FieldSpec
+from generator.stacks import load_stack
 
 PETSTORE = Path(__file__).parent / "fixtures" / "petstore.yaml"
 PETSTORE_RESOURCES = [
@@ -25,11 +26,12 @@ PETSTORE_RESOURCES = [
     "customers",
     "addresses",
     "categories",
-    "users",
+    "api_users",  # User: the project already has sign-in users
     "tags",
     "pets",
     "api_responses",
 ]
+RESERVED = load_stack("fastapi").reserved_resources
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../.vscode/scaffold-spec.schema.json"
 
 
@@ -68,9 +70,13 @@ def imported(tmp_path: Path) -> tuple[Path, Any]:
 
 def test_petstore_specs_all_load(imported: tuple[Path, Any]) -> None:
     specs, report = imported
-    assert report.resources == PETSTORE_RESOURCES
-    assert report.written == [f"specs/{name}.yaml" for name in PETSTORE_RESOURCES]
-    for name in PETSTORE_RESOURCES:
+    # Imported with no reserved names: User stays `users` (a project renames it: see below).
+    names = [
+        name.removeprefix("api_") if name == "api_users" else name for name in PETSTORE_RESOURCES
+    ]
+    assert report.resources == names
+    assert report.written == [f"specs/{name}.yaml" for name in names]
+    for name in names:
         path = specs / f"{name}.yaml"
         assert path.read_text(encoding="utf-8").splitlines()[0] == SCHEMA_COMMENT
         load_spec(path)  # raises SpecError on any problem
@@ -160,7 +166,7 @@ def test_petstore_reports_what_it_could_not_map(imported: tuple[Path, Any]) -> N
 
 def test_petstore_specs_generate_a_project(project_root: Path) -> None:
     """Every imported spec generates code that parses, and the router mounts every resource."""
-    import_openapi(PETSTORE, project_root / "specs", project_root)
+    import_openapi(PETSTORE, project_root / "specs", project_root, reserved=RESERVED)
     result = generate_resources(Project.find(project_root), PETSTORE_RESOURCES, Options())
     assert result.written and not result.plan.conflicts
     for name in PETSTORE_RESOURCES:
@@ -175,18 +181,18 @@ def test_existing_specs_are_kept_unless_forced(tmp_path: Path) -> None:
     specs.mkdir()
     mine = "resource: pet\nfields:\n  nickname: string\n"
     (specs / "pets.yaml").write_text(mine, encoding="utf-8")
-    report = import_openapi(PETSTORE, specs, tmp_path)
+    report = import_openapi(PETSTORE, specs, tmp_path, reserved=RESERVED)
     assert (specs / "pets.yaml").read_text(encoding="utf-8") == mine
     assert [s.path for s in report.skipped_files] == ["specs/pets.yaml"]
     assert "specs/pets.yaml" not in report.written
-    forced = import_openapi(PETSTORE, specs, tmp_path, force=True)
+    forced = import_openapi(PETSTORE, specs, tmp_path, force=True, reserved=RESERVED)
     assert "specs/pets.yaml" in forced.written
     assert "nickname" not in (specs / "pets.yaml").read_text(encoding="utf-8")
 
 
 def test_schema_comment_points_at_the_project_root(tmp_path: Path) -> None:
     specs = tmp_path / "api" / "specs"
-    import_openapi(PETSTORE, specs, tmp_path)
+    import_openapi(PETSTORE, specs, tmp_path, reserved=RESERVED)
     first = (specs / "tags.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../.vscode/scaffold-spec.schema.json"
 
@@ -606,7 +612,9 @@ def test_cli_import_prints_the_report_and_the_next_step(
     assert result.exit_code == 0, result.output
     assert "wrote    specs/pets.yaml" in result.stdout
     assert "Not imported (6):" in result.stdout
-    assert "Imported without (3):" in result.stdout
+    assert "Imported without (4):" in result.stdout
+    user = "#/components/schemas/User"
+    assert f"  {user}: imported as api_users: the project already has users\n" in result.stdout
     photos = "#/components/schemas/Pet/properties/photoUrls"
     assert f"  {photos}: a list: stored as json, its shape is not checked\n" in result.stdout
     assert f"scaffold resource {' '.join(PETSTORE_RESOURCES)}" in result.stdout

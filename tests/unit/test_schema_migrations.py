@@ -216,22 +216,23 @@ def test_runs_write_one_numbered_revision_per_change(project_root: Path) -> None
     write_spec(project_root, "reviews", REVIEWS)
 
     dry = generate_resources(project, ["courses", "reviews"], Options(dry_run=True))
-    assert dry.migration == "migrations/versions/0001_create_courses_reviews.py"
-    assert revisions(project_root) == []
+    # 0001 is the project template's own (users, refresh tokens, audit log).
+    assert dry.migration == "migrations/versions/0002_create_courses_reviews.py"
+    assert revisions(project_root) == ["0001_project_tables.py"]
 
     first = generate_resources(project, ["courses", "reviews"], Options())
     assert first.migration == dry.migration
     text = (project_root / first.migration).read_text(encoding="utf-8")
-    assert 'revision: str = "0001"' in text and "down_revision: str | None = None" in text
+    assert 'revision: str = "0002"' in text and 'down_revision: str | None = "0001"' in text
     compile(text, first.migration, "exec")
 
     assert generate_resources(project, ["courses"], Options()).migration is None
 
     write_spec(project_root, "courses", COURSES + "  summary: {type: text, required: false}\n")
     second = generate_resources(project, ["courses"], Options())
-    assert second.migration == "migrations/versions/0002_update_courses.py"
+    assert second.migration == "migrations/versions/0003_update_courses.py"
     text = (project_root / second.migration).read_text(encoding="utf-8")
-    assert 'down_revision: str | None = "0001"' in text
+    assert 'down_revision: str | None = "0002"' in text
     assert "batch_op.add_column" in text and "batch_op.drop_column" in text
 
     # Revisions are the user's: an edit survives the next run and is not in the manifest.
@@ -243,10 +244,14 @@ def test_runs_write_one_numbered_revision_per_change(project_root: Path) -> None
     assert not [p for p in manifest["files"] if p.startswith("migrations/")]
 
     state = SchemaState.from_json((project_root / SCHEMA_FILE).read_text(encoding="utf-8"))
-    assert state.revisions == ["0001_create_courses_reviews", "0002_update_courses"]
+    assert state.revisions == [
+        "0001_project_tables",
+        "0002_create_courses_reviews",
+        "0003_update_courses",
+    ]
 
     result = destroy_resources(project, ["reviews"])
-    assert result.migration == "migrations/versions/0003_drop_reviews.py"
+    assert result.migration == "migrations/versions/0004_drop_reviews.py"
     text = (project_root / result.migration).read_text(encoding="utf-8")
     assert 'op.drop_table("reviews")' in text and "op.create_table(" in text  # downgrade
 
@@ -381,7 +386,11 @@ def test_alembic_builds_what_the_models_describe(tmp_path: Path, alembic_python:
     courses = change(COURSES, "max_length: 120, sort: true", "max_length: 150, filter: true")
     write_spec(root, "courses", courses + "  starts: {type: datetime}\n")
     run([*scaffold, "resource", "courses", "reviews"], root, env)
-    assert revisions(root) == ["0001_create_courses_reviews.py", "0002_update_courses_reviews.py"]
+    assert revisions(root) == [
+        "0001_project_tables.py",
+        "0002_create_courses_reviews.py",
+        "0003_update_courses_reviews.py",
+    ]
 
     migrate_and_compare(alembic_python, root, f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
 
