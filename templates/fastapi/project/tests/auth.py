@@ -47,9 +47,7 @@ async def create_user(
 ) -> User:
     """An account straight in the database, holding `roles`."""
     async with app.state.sessionmaker() as session:
-        user = User(
-            email=email, password_hash=password_hash(), roles=roles or []
-        )
+        user = User(email=email, password_hash=password_hash(), roles=roles or [])
         session.add(user)
         await session.commit()
     return user
