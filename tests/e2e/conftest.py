@@ -87,20 +87,25 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(project: Path, python: Path, served_database: str) -> Iterator[str]:
-    """The generated app under uvicorn on a free loopback port, on a fresh SQLite file."""
+    """The generated app under uvicorn on a free loopback port, on a fresh SQLite file. Its
+    output (a JSON access line per request) goes to a file: an undrained pipe fills up and
+    blocks the server."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": served_database}
-    process = subprocess.Popen(
-        [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log_path = project / "uvicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
+            + ["--port", str(port)],
+            cwd=project,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base_url, process)
+        _wait_until_up(base_url, process, log_path)
         yield base_url
     finally:
         process.terminate()
@@ -132,11 +137,11 @@ def admin_headers(server: str, project: Path, python: Path, served_database: str
     return {"Authorization": f"Bearer {response.json()['data']['access_token']}"}
 
 
-def _wait_until_up(base_url: str, process: subprocess.Popen[str]) -> None:
+def _wait_until_up(base_url: str, process: subprocess.Popen[str], log_path: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
+            output = log_path.read_text()
             pytest.fail(f"uvicorn exited with {process.returncode}:\n{output}", pytrace=False)
         try:
             if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
