@@ -13,6 +13,7 @@ from generator import samples
 from generator.errors import Diagnostic, SpecError
 from generator.naming import Names, snake_case
 from generator.spec.model import (
+    ACTIONS,
     INTEGER_RANGES,
     ORDERED_TYPES,
     FieldSpec,
@@ -30,6 +31,55 @@ class Check:
 
     name: str
     sql: str
+
+
+@dataclass(frozen=True)
+class Permission:
+    """Who may do one action (list, read, create, update, delete), as the spec's `auth` says.
+
+    `public`: anyone, signed in or not. Otherwise a valid token is needed (401 without), and
+    `authenticated` lets every signed-in user through; else the user must hold one of `roles`
+    or (with `owner`) have created the record (403 otherwise). The admin role always passes.
+    """
+
+    action: str
+    public: bool = False
+    authenticated: bool = False
+    roles: tuple[str, ...] = ()
+    owner: bool = False
+
+    @property
+    def protected(self) -> bool:
+        """Needs a signed-in user: 401 without one."""
+        return not self.public
+
+    @property
+    def roles_only(self) -> bool:
+        """Decided by the user's roles alone, before the handler runs."""
+        return self.protected and not self.authenticated and not self.owner
+
+    @property
+    def by_record(self) -> bool:
+        """Decided on the record (its owner), so the service gets the user."""
+        return self.owner
+
+
+def permission(action: str, entries: list[str]) -> Permission:
+    """The Permission an `auth` rule's entries give; `authenticated` makes the rest moot."""
+    if "public" in entries:
+        return Permission(action, public=True)
+    if "authenticated" in entries:
+        return Permission(action, authenticated=True)
+    roles = tuple(dict.fromkeys(e for e in entries if e != "owner"))
+    return Permission(action, roles=roles, owner="owner" in entries)
+
+
+def default_auth() -> dict[str, Permission]:
+    """Without an `auth` key: reads are public, writes need a signed-in user."""
+    return {
+        action: permission(action, ["public" if action in ("list", "read") else "authenticated"])
+        for action in ACTIONS
+    }
 
 
 @dataclass(frozen=True)
@@ -129,6 +179,19 @@ class ResourceContext:
     # Resources to create first in tests, parents before children: (names, payload, links)
     # where links maps a ref field to the ancestor whose id it takes.
     ancestors: list[tuple[Names, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+    # Who may do what, by action: list, read, create, update, delete.
+    auth: dict[str, Permission] = field(default_factory=lambda: default_auth())
+    # Some rule says `owner`: records have an owner (the creator), in owner_id.
+    uses_owner: bool = False
+
+    @property
+    def owner_nullable(self) -> bool:
+        """Anonymous users may create, so a record may have no owner."""
+        return self.uses_owner and self.auth["create"].public
+
+    @property
+    def protected_actions(self) -> list[str]:
+        return [action for action, p in self.auth.items() if p.protected]
 
     @property
     def cursor(self) -> bool:
@@ -327,6 +390,8 @@ def _resource(
         imports={role: sorted(specs) for role, specs in imports.items()},
         samples=_samples(spec),
         checks=[check for f in fields for check in f.checks],
+        auth={action: permission(action, spec.auth.entries(action)) for action in ACTIONS},
+        uses_owner=spec.auth.uses_owner,
     )
 
 

@@ -58,6 +58,18 @@ def _table(context: ResourceContext) -> Table:
                     "on_delete": f.ref.on_delete_sql,
                 }
             )
+    if context.uses_owner:
+        columns.append(_column("owner_id", "uuid", nullable=context.owner_nullable))
+        indexes.append({"name": f"ix_{name}_owner_id", "columns": ["owner_id"], "unique": False})
+        foreign_keys.append(
+            {
+                "name": f"fk_{name}_owner_id_users",
+                "columns": ["owner_id"],
+                "ref_table": "users",
+                "ref_columns": ["id"],
+                "on_delete": "CASCADE",
+            }
+        )
     if context.timestamps:
         columns.append(_column("created_at", "datetime", nullable=False))
         columns.append(_column("updated_at", "datetime", nullable=False))

@@ -109,9 +109,9 @@ def keys_markdown() -> str:
         required = set(model_schema.get("required", []))
         rows = [
             [
-                f"`{key}`",
-                _type_text(model_schema["properties"][key]),
-                _default_text(info, key in required),
+                f"`{info.alias or key}`",
+                _type_text(model_schema["properties"][info.alias or key]),
+                _default_text(info, (info.alias or key) in required),
                 _escape(_meaning(info)),
             ]
             for key, info in model.model_fields.items()

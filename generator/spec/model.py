@@ -50,7 +50,7 @@ OnDelete = Literal["cascade", "set_null", "restrict"]
 KEY_MARK = "\x1f"  # separates the offending key from the message in a ValueError
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 # Names every generated resource already has.
-GENERATED_FIELD_NAMES = frozenset({"id", "created_at", "updated_at", "deleted_at"})
+GENERATED_FIELD_NAMES = frozenset({"id", "created_at", "updated_at", "deleted_at", "owner_id"})
 
 
 class _Strict(BaseModel):
@@ -231,6 +231,46 @@ class Pagination(_Strict):
         return self
 
 
+ACTIONS = ("list", "read", "create", "update", "delete")
+# Who may do an action: `public`, `authenticated`, `owner` (the user who created the record),
+# or role names; a list allows anyone who matches one entry. The `admin` role always may.
+Rule = str | list[str]
+ROLE = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+class Auth(_Strict):
+    """Who may do what. Without an `auth` key: reads are public, writes need a login."""
+
+    list_: Rule = Field("public", alias="list", description="GET the list.")
+    read: Rule = Field("public", description="GET one record.")
+    create: Rule = Field("authenticated", description="POST.")
+    update: Rule = Field("authenticated", description="PATCH and PUT.")
+    delete: Rule = Field("authenticated", description="DELETE.")
+
+    @model_validator(mode="after")
+    def _rules(self) -> Auth:
+        for action in ACTIONS:
+            entries = self.entries(action)
+            if not entries:
+                raise _invalid(action, f"`{action}` needs at least one entry")
+            for entry in entries:
+                if not ROLE.match(entry):
+                    raise _invalid(action, f"{entry!r} is not a role name")
+            if "public" in entries and len(entries) > 1:
+                raise _invalid(action, "`public` already allows everyone; list it alone")
+        if "owner" in self.entries("create"):
+            raise _invalid("create", "nobody owns a record before it exists: not `owner`")
+        return self
+
+    def entries(self, action: str) -> list[str]:
+        rule = getattr(self, "list_" if action == "list" else action)
+        return [rule] if isinstance(rule, str) else [*rule]
+
+    @property
+    def uses_owner(self) -> bool:
+        return any("owner" in self.entries(action) for action in ACTIONS)
+
+
 class ResourceSpec(_Strict):
     """A resource: one YAML file under specs/, named after the plural (specs/reviews.yaml)."""
 
@@ -246,6 +286,10 @@ class ResourceSpec(_Strict):
     )
     search: list[str] = Field(
         default_factory=list, description="Fields that ?q= searches (case-insensitive)."
+    )
+    auth: Auth = Field(
+        default_factory=Auth,  # type: ignore[arg-type]
+        description="Who may list, read, create, update, delete: see Authorization.",
     )
 
     @field_validator("resource")

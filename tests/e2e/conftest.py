@@ -86,41 +86,68 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(project: Path, python: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The generated app under uvicorn on a free loopback port, on a fresh SQLite file."""
+def server(project: Path, python: Path, served_database: str) -> Iterator[str]:
+    """The generated app under uvicorn on a free loopback port, on a fresh SQLite file. Its
+    output (a JSON access line per request) goes to a file: an undrained pipe fills up and
+    blocks the server."""
     port = free_port()
-    database = tmp_path_factory.mktemp("served") / "app.db"
+    # The conformance suite sends hundreds of requests as one admin within a minute.
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-        # The suite sends hundreds of requests a minute from one address.
-        "RATE_LIMIT_ANONYMOUS": "100000/minute",
+        "DATABASE_URL": served_database,
         "RATE_LIMIT_AUTHENTICATED": "100000/minute",
+        "RATE_LIMIT_ANONYMOUS": "100000/minute",
     }
-    # The app logs a JSON line per request: to a file, since an unread pipe fills and blocks it.
-    log = database.with_name("server.log")
-    process = subprocess.Popen(
-        [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=project,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log_path = project / "uvicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
+            + ["--port", str(port)],
+            cwd=project,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base_url, process, log)
+        _wait_until_up(base_url, process, log_path)
         yield base_url
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def _wait_until_up(base_url: str, process: subprocess.Popen[str], log: Path) -> None:
+@pytest.fixture(scope="session")
+def served_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The DATABASE_URL of the served app: a fresh SQLite file."""
+    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('served') / 'app.db'}"
+
+
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_PASSWORD = "e2e admin password, long enough"
+
+
+@pytest.fixture(scope="session")
+def admin_headers(server: str, project: Path, python: Path, served_database: str) -> dict[str, str]:
+    """An admin's access token for the served app (admins pass every `auth` rule): the admin
+    is made with the project's own management command, then logs in over HTTP."""
+    env = {**os.environ, "DATABASE_URL": served_database, "ADMIN_PASSWORD": ADMIN_PASSWORD}
+    run([str(python), "-m", "app.manage", "create-admin", ADMIN_EMAIL], project, env)
+    response = httpx.post(
+        f"{server}/api/v1/auth/login",
+        json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['data']['access_token']}"}
+
+
+def _wait_until_up(base_url: str, process: subprocess.Popen[str], log_path: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = log.read_text(encoding="utf-8")
+            output = log_path.read_text()
             pytest.fail(f"uvicorn exited with {process.returncode}:\n{output}", pytrace=False)
         try:
             if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:

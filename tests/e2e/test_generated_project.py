@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -60,9 +61,34 @@ def _conformance_checks() -> list[tuple[str, Check]]:
 @pytest.mark.parametrize(
     ("resource", "check"), _conformance_checks(), ids=lambda v: getattr(v, "name", v)
 )
-def test_conformance_over_http(server: str, resource: str, check: Check) -> None:
-    with make_client(server) as client:
+def test_conformance_over_http(
+    server: str, admin_headers: dict[str, str], resource: str, check: Check
+) -> None:
+    with make_client(server, headers=admin_headers) as client:
         check(client)
+
+
+def test_auth_rules_over_http(server: str, admin_headers: dict[str, str]) -> None:
+    """The served app enforces the specs' `auth`: anonymous writes 401, a wrong role 403."""
+    with make_client(server) as anonymous:
+        assert anonymous.get("/api/v1/courses").status_code == 200
+        assert anonymous.post("/api/v1/courses", json={}).status_code == 401
+        assert anonymous.get("/api/v1/reviews").status_code == 401
+        assert anonymous.delete(f"/api/v1/reviews/{uuid.UUID(int=1)}").status_code == 401
+        email = f"learner-{uuid.uuid4().hex[:8]}@example.com"
+        registered = anonymous.post(
+            "/api/v1/auth/register", json={"email": email, "password": "learner password 1"}
+        )
+        assert registered.status_code == 201, registered.text
+        login = anonymous.post(
+            "/api/v1/auth/login", json={"email": email, "password": "learner password 1"}
+        )
+        token = login.json()["data"]["access_token"]
+    with make_client(server, headers={"Authorization": f"Bearer {token}"}) as learner:
+        refused = learner.post("/api/v1/courses", json={})
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["error"]["code"] == "FORBIDDEN"
+        assert learner.get("/api/v1/reviews").status_code == 200
 
 
 def _postgres_up() -> bool:

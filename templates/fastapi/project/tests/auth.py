@@ -1,5 +1,6 @@
 """Helpers for tests that need accounts and tokens."""
 
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI
@@ -9,6 +10,12 @@ from app.models.users import User
 from app.services.auth import create_access_token, hash_password
 
 PASSWORD = "correct horse battery"
+
+
+@cache
+def password_hash() -> str:
+    """The hash of PASSWORD, computed once: argon2 is slow on purpose."""
+    return hash_password(PASSWORD)
 
 
 async def register(
@@ -40,9 +47,7 @@ async def create_user(
 ) -> User:
     """An account straight in the database, holding `roles`."""
     async with app.state.sessionmaker() as session:
-        user = User(
-            email=email, password_hash=hash_password(PASSWORD), roles=roles or []
-        )
+        user = User(email=email, password_hash=password_hash(), roles=roles or [])
         session.add(user)
         await session.commit()
     return user
