@@ -1,0 +1,166 @@
+"""The baseline of bench_app.py: the generated app's queries, each as one hand-written function.
+
+bench_app.py serves ``app_baseline:app`` with uvicorn from the generated project's folder (with
+benchmarks/ on PYTHONPATH). Importing this module builds the generated app and mounts these
+routes under ``/baseline`` before it starts, so both sides share the process, the engine and
+its pool, the session dependency (one session per request, closed after the response as in
+the generated routes), the middleware, the error handlers, the ORM models and the response
+schemas. What the baseline leaves out is the layering: no query-string model, no service
+dependency, no service, no repository; each function takes the session, builds the same SQL
+statement with SQLAlchemy and returns the same envelope through the same pydantic models.
+
+It knows the benchmark's two specs (events: offset pages; event_logs: cursor pages sorted by
+created_at) and nothing else.
+
+Two more routes are not baselines but experiments that tell where a difference comes from:
+``/async-dep`` serves get-by-id and the cursor list through the generated service, repository
+and validators exactly as the generated controller does, except that the service dependency is
+an ``async def`` (the generated ``get_service`` is a plain ``def``, which FastAPI runs in its
+thread pool); ``/baseline/event-logs-row-keyset`` pages with a row-value predicate.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from app.database import SessionDep
+from app.main import app
+from app.models.event_logs import EventLog
+from app.models.events import Event
+from app.services.event_logs import EventLogService
+from app.services.events import EventService
+from app.utils.envelope import CursorMeta, Envelope, PageMeta, ok
+from app.validators.event_logs import EventLogListQuery, EventLogRead
+from app.validators.events import EventRead
+from fastapi import APIRouter, Depends, HTTPException, Query
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+router = APIRouter(prefix="/baseline")
+
+
+@router.get("/events")
+async def list_events(
+    session: SessionDep, page: Annotated[int, Query(ge=1)] = 1, limit: Limit = 20
+) -> Envelope[list[EventRead]]:
+    """An offset page in the generated order (created_at, id), with the total."""
+    rows = select(Event)
+    total = await session.scalar(select(func.count()).select_from(rows.subquery()))
+    ordered = rows.order_by(Event.created_at.asc(), Event.id)
+    items = await session.scalars(ordered.offset((page - 1) * limit).limit(limit))
+    data = [EventRead.model_validate(item) for item in items]
+    meta = PageMeta(page=page, limit=limit, total=total or 0)
+    return Envelope(success=True, data=data, meta=meta)
+
+
+@router.get("/events/{event_id}")
+async def get_event(session: SessionDep, event_id: uuid.UUID) -> Envelope[EventRead]:
+    """One row by primary key."""
+    event = await session.get(Event, event_id)
+    if event is None:
+        raise HTTPException(status_code=404, detail="event not found")
+    return Envelope(success=True, data=EventRead.model_validate(event))
+
+
+@router.get("/event-logs")
+async def list_event_logs(
+    session: SessionDep, cursor: str | None = None, limit: Limit = 20
+) -> Envelope[list[EventLogRead]]:
+    """A keyset page after the cursor, with the generated repository's predicate:
+    created_at > v OR (created_at = v AND id > last_id)."""
+    statement = select(EventLog)
+    if cursor is not None:
+        value, last_id = _position(cursor)
+        after = or_(
+            EventLog.created_at > value,
+            and_(EventLog.created_at == value, EventLog.id > last_id),
+        )
+        statement = statement.where(after)
+    return await _keyset_page(session, statement, limit)
+
+
+@router.get("/event-logs-row-keyset")
+async def list_event_logs_row_keyset(
+    session: SessionDep, cursor: str | None = None, limit: Limit = 20
+) -> Envelope[list[EventLogRead]]:
+    """Not a baseline: the same page with a row-value predicate, (created_at, id) > (v, id),
+    which PostgreSQL turns into an index condition on created_at. Shows what a deep cursor
+    page would cost with that predicate."""
+    statement = select(EventLog)
+    if cursor is not None:
+        value, last_id = _position(cursor)
+        after: ColumnElement[bool] = tuple_(EventLog.created_at, EventLog.id) > tuple_(
+            value, last_id
+        )
+        statement = statement.where(after)
+    return await _keyset_page(session, statement, limit)
+
+
+async def _keyset_page(
+    session: AsyncSession, statement: Select[EventLog], limit: int
+) -> Envelope[list[EventLogRead]]:
+    ordered = statement.order_by(EventLog.created_at.asc(), EventLog.id).limit(limit + 1)
+    rows = list(await session.scalars(ordered))
+    next_cursor = _cursor(rows[limit - 1]) if len(rows) > limit else None
+    data = [EventLogRead.model_validate(row) for row in rows[:limit]]
+    return Envelope(success=True, data=data, meta=CursorMeta(limit=limit, next_cursor=next_cursor))
+
+
+def _cursor(row: EventLog) -> str:
+    """The generated format: base64url (unpadded) of {"sort", "value", "id"} as JSON."""
+    position = {"sort": "created_at", "value": str(row.created_at), "id": str(row.id)}
+    raw = json.dumps(position, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _position(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        position = json.loads(raw)
+        if position["sort"] != "created_at":
+            raise ValueError("another sort order")
+        return datetime.fromisoformat(position["value"]), uuid.UUID(position["id"])
+    except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise HTTPException(status_code=422, detail="not a cursor from this API") from None
+
+
+# --- the generated layers with an async service dependency (an experiment) ---------------
+
+async_dep = APIRouter(prefix="/async-dep")
+
+
+async def event_service(session: SessionDep) -> EventService:
+    return EventService(session)
+
+
+async def event_log_service(session: SessionDep) -> EventLogService:
+    return EventLogService(session)
+
+
+@async_dep.get("/events/{event_id}")
+async def get_event_async_dep(
+    event_id: uuid.UUID, service: Annotated[EventService, Depends(event_service)]
+) -> Envelope[EventRead]:
+    event = await service.get(event_id)
+    return ok(EventRead.model_validate(event))
+
+
+@async_dep.get("/event-logs")
+async def list_event_logs_async_dep(
+    query: Annotated[EventLogListQuery, Query()],
+    service: Annotated[EventLogService, Depends(event_log_service)],
+) -> Envelope[list[EventLogRead]]:
+    items, next_cursor = await service.find(query)
+    meta = CursorMeta(limit=query.limit, next_cursor=next_cursor)
+    return ok([EventLogRead.model_validate(item) for item in items], meta=meta)
+
+
+app.include_router(router)
+app.include_router(async_dep)
