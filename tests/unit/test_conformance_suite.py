@@ -20,24 +20,7 @@ from tests.conformance.suite import (
     same_value,
     unknown_id_like,
 )
-
-
-def field(kind: str, **overrides: Any) -> dict[str, Any]:
-    spec: dict[str, Any] = {
-        "type": kind,
-        "required": True,
-        "default": None,
-        "unique": False,
-        "min": None,
-        "max": None,
-        "min_length": None,
-        "max_length": 255 if kind == "string" else None,
-        "values": None,
-        "description": None,
-    }
-    spec.update(overrides)
-    return spec
-
+from tests.unit.fields import field
 
 REVIEW = {
     "resource": "review",

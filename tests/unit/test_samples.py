@@ -36,6 +36,7 @@ from generator.samples import (
     update_payload,
     valid_payload,
 )
+from tests.unit.fields import field
 
 TYPES = (
     "string",
@@ -49,23 +50,6 @@ TYPES = (
     "email",
     "enum",
 )
-
-
-def field(kind: str, **overrides: Any) -> dict[str, Any]:
-    spec: dict[str, Any] = {
-        "type": kind,
-        "required": True,
-        "default": None,
-        "unique": False,
-        "min": None,
-        "max": None,
-        "min_length": None,
-        "max_length": 255 if kind == "string" else None,
-        "values": None,
-        "description": None,
-    }
-    spec.update(overrides)
-    return spec
 
 
 REVIEW: dict[str, dict[str, Any]] = {
