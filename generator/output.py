@@ -87,6 +87,8 @@ def _summary(result: Result) -> None:
         for action in Action
         if result.plan.count(action)
     ]
+    if result.migration:
+        counts.append("1 migration")
     prefix = "Nothing written (dry run): " if not result.written else ""
     console.print(prefix + ", ".join(counts) + ".")
 
