@@ -104,14 +104,14 @@ def resource(
         options = Options(
             dry_run=dry_run, force=force, force_conflicts=force_conflicts, fields=fields
         )
-        result = generate_resources(project, resources, options)
-        if as_json:
-            from generator import output
+        from generator import output
 
+        with output.formatting_progress(enabled=not (as_json or quiet)) as progress:
+            options.progress = progress
+            result = generate_resources(project, resources, options)
+        if as_json:
             _print_json(output.result_json(result))
         elif not quiet or result.plan.conflicts:
-            from generator import output
-
             output.resource_result(project, result, show_diff=dry_run)
         if result.plan.conflicts:
             raise typer.Exit(1)

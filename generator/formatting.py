@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -16,11 +17,16 @@ from generator.stacks import Stack
 
 PARALLEL_FROM = 12  # files; below this, starting workers costs more than it saves
 
+Progress = Callable[[int, int], None]  # (files formatted so far, files to format)
+
 
 class Formatter:
-    def __init__(self, stack: Stack, manifest: Manifest | None = None) -> None:
+    def __init__(
+        self, stack: Stack, manifest: Manifest | None = None, progress: Progress | None = None
+    ) -> None:
         self.stack = stack
         self.manifest = manifest
+        self.progress = progress
         self.fingerprints: dict[str, str] = {}  # path -> digest of the unformatted render
 
     def format_all(self, files: dict[str, str]) -> dict[str, str]:
@@ -49,8 +55,17 @@ class Formatter:
         format_ = self.stack.language.formatter
         workers = min(os.cpu_count() or 1, 4)
         if len(pending) < PARALLEL_FROM or workers < 2:
-            return {path: format_(text, path) for path, text in pending.items()}
+            return self._collect(pending, (format_(text, path) for path, text in pending.items()))
         context = multiprocessing.get_context("fork")  # workers inherit the loaded formatter
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             formatted = pool.map(format_, pending.values(), pending.keys(), chunksize=4)
-            return dict(zip(pending, formatted, strict=True))
+            return self._collect(pending, formatted)
+
+    def _collect(self, pending: dict[str, str], formatted: Iterable[str]) -> dict[str, str]:
+        """{path: formatted text} in the order of ``pending``, reporting each file done."""
+        done: dict[str, str] = {}
+        for path, text in zip(pending, formatted, strict=True):
+            done[path] = text
+            if self.progress:
+                self.progress(len(done), len(pending))
+        return done

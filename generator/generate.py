@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from generator.apply import apply_plan
 from generator.context import ResourceContext, build_contexts
 from generator.errors import Diagnostic, ScaffoldError, SpecError
-from generator.formatting import Formatter
+from generator.formatting import Formatter, Progress
 from generator.manifest import Manifest
 from generator.migrations import Migration, plan_migration
 from generator.naming import Names
@@ -26,6 +26,7 @@ class Options:
     force: bool = False
     force_conflicts: bool = False
     fields: list[str] = field(default_factory=list)  # shorthand tokens: rating:int:1..5
+    progress: Progress | None = None  # told of each file formatted (the slow step)
 
 
 @dataclass
@@ -63,7 +64,7 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
             sources[path], texts[path] = context.spec_path, text
     for path, text in renderer.wiring(list(contexts.values())).items():
         sources[path], texts[path] = WIRING_SOURCE, text
-    formatter = Formatter(stack, manifest)
+    formatter = Formatter(stack, manifest, options.progress)
     formatted = formatter.format_all(texts)
     rendered = {path: (sources[path], text) for path, text in formatted.items()}
     plan = plan_files(

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import difflib
 import shlex
-from pathlib import Path
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from rich.console import Console
 from rich.syntax import Syntax
+from rich.tree import Tree
 
 from generator.destroy import DestroyResult
+from generator.formatting import Progress as ProgressCallback
 from generator.generate import Result
 from generator.plan import Action, FileChange
 from generator.project import Project
@@ -27,6 +32,8 @@ STYLES = {
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
+TREE_FILES_MAX = 40  # past this many files, each folder shows counts instead of names
+NAMES_MAX = 5  # past this many resources, a batch is summed up rather than listed
 
 
 def project_created(destination: Path, stack: str) -> None:
@@ -42,21 +49,24 @@ def project_created(destination: Path, stack: str) -> None:
 
 def resource_result(project: Project, result: Result, show_diff: bool) -> None:
     verb = "Would generate" if not result.written else "Generated"
-    console.print(f"{verb} {', '.join(result.resources)} ({project.stack.name})")
+    console.print(f"{verb} {_names(result.resources)} ({project.stack.name})")
     for spec in result.starter_specs:
         state = "would write" if not result.written else "wrote"
         console.print(f"  [green]{state} starter spec[/] {spec}")
     for spec in result.updated_specs:
         state = "would write" if not result.written else "wrote"
         console.print(f"  [green]{state} spec[/] {spec} (fields from the command line)")
-    for change in result.plan.changes:
-        if change.action is Action.UNCHANGED:
-            continue  # counted in the summary
-        console.print(f"  [{STYLES[change.action]}]{change.action.value:<10}[/] {change.path}")
-        if show_diff and change.writes:
-            _diff(change)
+    shown: list[tuple[str, Action]] = [
+        (c.path, c.action) for c in result.plan.changes if c.action is not Action.UNCHANGED
+    ]
     if result.migration:
-        console.print(f"  [green]{'create':<10}[/] {result.migration}")
+        shown.append((result.migration, Action.CREATE))
+    if shown:
+        console.print(_tree(project.root.name, shown))
+    if show_diff:
+        for change in result.plan.changes:
+            if change.writes:
+                _diff(change)
     for change in result.plan.conflicts:
         if change.conflict_lines:
             where = ", ".join(str(n) for n in change.conflict_lines)
@@ -67,6 +77,56 @@ def resource_result(project: Project, result: Result, show_diff: bool) -> None:
         errors.print(f"[bold red]conflict[/] {change.path}: {problem}; {outcome}")
     _summary(result)
     _next_step(project, result)
+
+
+def _tree(root: str, files: list[tuple[str, Action]]) -> Tree:
+    """The planned files as a tree of folders, each file with its state; past
+    TREE_FILES_MAX files, each folder shows how many files are in each state."""
+    tree = Tree(f"[bold]{root}/[/]", guide_style="dim")
+    folders: dict[PurePosixPath, Tree] = {PurePosixPath("."): tree}
+
+    def folder(path: PurePosixPath) -> Tree:
+        if path not in folders:
+            folders[path] = folder(path.parent).add(f"[bold]{path.name}/[/]")
+        return folders[path]
+
+    if len(files) <= TREE_FILES_MAX:
+        for path, action in sorted(files, key=_folder_first):
+            place = PurePosixPath(path)
+            folder(place.parent).add(f"[{STYLES[action]}]{action.value:<9}[/] {place.name}")
+        return tree
+    counts: dict[PurePosixPath, Counter[Action]] = {}
+    for path, action in files:
+        counts.setdefault(PurePosixPath(path).parent, Counter())[action] += 1
+    for parent, by_action in sorted(counts.items()):
+        for action, n in sorted(by_action.items()):
+            folder(parent).add(f"[{STYLES[action]}]{action.value:<9}[/] {n} file{'s' * (n > 1)}")
+    return tree
+
+
+def _folder_first(file: tuple[str, Action]) -> tuple[tuple[str, ...], str]:
+    """Sort key: a folder's own files together, before its subfolders'."""
+    path = PurePosixPath(file[0])
+    return path.parent.parts, path.name
+
+
+@contextmanager
+def formatting_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr while files are formatted (the slow step of a batch), shown
+    only on a terminal; it disappears when done."""
+    if not (enabled and errors.is_terminal):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("formatting"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("formatting", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 def _diff(change: FileChange) -> None:
@@ -103,8 +163,17 @@ def _next_step(project: Project, result: Result) -> None:
     elif result.plan.conflicts:
         console.print("Next: resolve the conflicts above, then run the same command again.")
     elif result.written:
-        tests = " ".join(f"tests/test_{name}.py" for name in result.resources)
-        console.print(f"Next: {' '.join(project.stack.test_command)} {tests}")
+        command = " ".join(project.stack.test_command)
+        if len(result.resources) <= NAMES_MAX:
+            command += "".join(f" tests/test_{name}.py" for name in result.resources)
+        console.print(f"Next: {command}")
+
+
+def _names(resources: list[str]) -> str:
+    """`reviews, courses`; or, for a batch, `40 resources: a, b, c, … z`."""
+    if len(resources) <= NAMES_MAX:
+        return ", ".join(resources)
+    return f"{len(resources)} resources: {', '.join(resources[:3])}, …, {resources[-1]}"
 
 
 def result_json(result: Result) -> dict[str, Any]:

@@ -64,8 +64,31 @@ def test_resource_generates_and_says_what_it_did(in_project: Path) -> None:
     (in_project / "specs/reviews.yaml").write_text(GOOD, encoding="utf-8")
     result = scaffold("resource", "reviews")
     assert result.exit_code == 0, result.output
-    assert "create" in result.stdout and "app/models/reviews.py" in result.stdout
+    lines = result.stdout.splitlines()
+    # A tree of the planned files, each with its state, then a summary and the next step.
+    assert lines[0] == "Generated reviews (fastapi)"
+    assert lines[1] == f"{in_project.name}/"
+    models = next(i for i, line in enumerate(lines) if line.endswith("models/"))
+    assert lines[models + 1].endswith("create    reviews.py")
+    assert any(line.endswith("update    routes.py") for line in lines)
+    assert lines[-2] == "6 create, 1 update, 1 migration."
+    assert lines[-1] == "Next: pytest tests/test_reviews.py"
     assert (in_project / "app/models/reviews.py").is_file()
+
+
+def test_a_batch_is_summed_up_per_folder(in_project: Path) -> None:
+    names = [f"item{n}s" for n in range(8)]
+    for name in names:
+        spec = GOOD.replace("resource: review", f"resource: {name}")
+        (in_project / f"specs/{name}.yaml").write_text(spec, encoding="utf-8")
+    result = scaffold("resource", *names)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Generated 8 resources: item0s, item1s, item2s, …, item7s (fastapi)"
+    models = next(i for i, line in enumerate(lines) if line.endswith("models/"))
+    assert lines[models + 1].endswith("create    8 files")
+    assert lines[-2] == "48 create, 1 update, 1 migration."
+    assert lines[-1] == "Next: pytest"
 
 
 def test_resource_with_a_bad_spec_exits_2_with_located_messages(in_project: Path) -> None:
