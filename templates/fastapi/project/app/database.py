@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -27,10 +27,17 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def create_engine(settings: Settings) -> AsyncEngine:
     """Create the engine for `settings.database_url`; no connection is made yet."""
-    engine = create_async_engine(settings.database_url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_async_engine(url, pool_pre_ping=True)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
-    return engine
+        return engine
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

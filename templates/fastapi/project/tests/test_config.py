@@ -1,7 +1,9 @@
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.pool import QueuePool
 
 from app.config import DEVELOPMENT_SECRET_KEY, Settings, describe, get_settings
+from app.database import create_engine
 
 
 def test_development_has_a_default_secret() -> None:
@@ -52,3 +54,27 @@ def test_cors_origins_from_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
 
     assert settings.cors_origins == ["https://a.example", "https://b.example"]
+
+
+async def test_a_server_database_gets_the_configured_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://app@localhost:5432/app")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "7")
+    monkeypatch.setenv("DATABASE_MAX_OVERFLOW", "3")
+
+    engine = create_engine(Settings(_env_file=None))  # type: ignore[call-arg]
+
+    assert isinstance(engine.pool, QueuePool)
+    assert (engine.pool.size(), engine.pool._max_overflow) == (7, 3)
+    await engine.dispose()
+
+
+def test_a_pool_needs_at_least_one_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "0")
+
+    with pytest.raises(ValidationError) as error:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+    message = describe(error.value)
+    assert message.startswith("Invalid configuration: DATABASE_POOL_SIZE: ")
