@@ -20,8 +20,7 @@ from pydantic import ValidationError
 from generator.errors import ScaffoldError
 from generator.naming import Names, snake_case
 from generator.spec.model import (
-    INT32_MAX,
-    INT32_MIN,
+    INTEGER_RANGES,
     KEY_MARK,
     FieldSpec,
     field_name_problems,
@@ -62,6 +61,7 @@ class Draft:
     description: str | None
     fields: dict[str, dict[str, Any]]
     skipped: list[Unmapped]  # this schema's properties that were left out
+    locations: dict[str, str] = field(default_factory=dict)  # property name -> its pointer
 
 
 @dataclass
@@ -105,7 +105,33 @@ class _Converter:
                 continue
             taken[draft.names.plural] = draft.schema
             self.result.drafts.append(draft)
+        self._drop_refs_to_missing_resources()
         return self.result
+
+    def _drop_refs_to_missing_resources(self) -> None:
+        """A ref field needs its resource imported too; without it the field is left out,
+        and so is a resource left with no field (which other refs may then miss)."""
+        changed = True
+        while changed:
+            changed = False
+            imported = {draft.names.singular for draft in self.result.drafts}
+            kept: list[Draft] = []
+            for draft in self.result.drafts:
+                fields = dict(draft.fields)
+                for name, spec in draft.fields.items():
+                    if spec["type"] == "ref" and spec["to"] not in imported:
+                        del fields[name]
+                        reason = f"refers to {spec['to']}, which is not imported"
+                        self._skip(draft.locations[name], reason)
+                if not fields:
+                    self._skip(
+                        draft.pointer, "no property could be imported; a resource needs a field"
+                    )
+                    changed = True
+                    continue
+                changed = changed or fields != draft.fields
+                kept.append(replace(draft, fields=fields))
+            self.result.drafts = kept
 
     # --- schemas -------------------------------------------------------------------------
 
@@ -156,6 +182,7 @@ class _Converter:
             description=description if isinstance(description, str) else None,
             fields=fields,
             skipped=list(own_skips),
+            locations={name: locations[name] for name in fields},
         )
 
     def _properties(
@@ -208,10 +235,13 @@ class _Converter:
         if not isinstance(prop, Mapping):
             self._skip(where, "not a schema")
             return None
-        schema = self._inline(prop, where)
+        # anyOf [$ref, null] (3.1) names the ref only once the null is stripped.
+        stripped, nullable = _without_null(prop)
+        schema = self._inline(stripped, where)
         if schema is None:
             return None
-        schema, nullable = _without_null(schema)
+        schema, also_nullable = _without_null(schema)
+        nullable = nullable or also_nullable
         if any(k in schema for k in ("oneOf", "anyOf", "allOf")):
             self._skip(where, "oneOf/anyOf/allOf: not in the spec format")
             return None
@@ -334,7 +364,7 @@ class _Converter:
         elif fmt not in (None, "int32", "float", "double"):
             self._drop(f"{where}/format", f"format {fmt!r} is not checked")
         for keyword, key in (("minimum", "min"), ("maximum", "max")):
-            bound, problem = _bound(schema, keyword, integer)
+            bound, problem = _bound(schema, keyword, mapped["type"])
             if problem is not None:
                 self._drop(f"{where}/{problem[0]}", problem[1])
             elif bound is not None:
@@ -395,10 +425,12 @@ def _is_null(schema: Any) -> bool:
 
 
 def _bound(
-    schema: Mapping[str, Any], keyword: str, integer: bool
+    schema: Mapping[str, Any], keyword: str, spec_type: str
 ) -> tuple[int | float | None, tuple[str, str] | None]:
     """minimum or maximum, with its exclusive form (a 3.0 boolean, a 3.1 number), as an
-    inclusive bound; or (None, (keyword, reason)) when it cannot be kept."""
+    inclusive bound of the spec type (integer, bigint or float); or (None, (keyword,
+    reason)) when it cannot be kept."""
+    integer = spec_type in INTEGER_RANGES
     exclusive_key = "exclusiveMinimum" if keyword == "minimum" else "exclusiveMaximum"
     value = schema.get(keyword)
     exclusive = schema.get(exclusive_key)
@@ -416,8 +448,10 @@ def _bound(
         return float(value), None
     if not _whole(value):
         return None, (keyword, f"{value} is not a whole number")
-    if not INT32_MIN <= value <= INT32_MAX:
-        return None, (keyword, f"{value} is outside 32 bits (the spec's integer)")
+    low, high = INTEGER_RANGES[spec_type]
+    if not low <= value <= high:
+        bits = "64 bits (bigint)" if spec_type == "bigint" else "32 bits (the spec's integer)"
+        return None, (keyword, f"{value} is outside {bits}")
     return int(value), None
 
 

@@ -280,10 +280,6 @@ def test_int64_keeps_no_dropped_format() -> None:
     assert conversion.dropped == [] and conversion.skipped == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="importer bug: int64 bounds are still checked against 32 bits and dropped",
-)
 def test_int64_bounds_beyond_32_bits_are_kept() -> None:
     prop = {"type": "integer", "format": "int64", "minimum": -(2**40), "maximum": 2**40}
     conversion = convert(schemas(Thing={"properties": {"x": prop}}))
@@ -343,10 +339,6 @@ def test_a_ref_names_the_singular_of_the_target_resource() -> None:
     assert fields_of(conversion, "Thing")["x"]["to"] == target.names.singular == "api_response"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="importer bug: anyOf [$ref, null] (the OpenAPI 3.1 nullable ref) is skipped as no type",
-)
 def test_a_nullable_ref_in_the_3_1_style_becomes_an_optional_ref() -> None:
     prop = {"anyOf": [{"$ref": "#/components/schemas/Other"}, {"type": "null"}]}
     keep = {"type": "boolean"}
@@ -360,10 +352,6 @@ def test_a_nullable_ref_in_the_3_1_style_becomes_an_optional_ref() -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="importer bug: a ref to an object schema that is not imported is written silently",
-)
 def test_a_ref_to_a_schema_that_is_not_imported_is_reported() -> None:
     conversion = convert(
         schemas(
@@ -637,3 +625,30 @@ def test_enum_values_and_defaults_survive_exactly(tmp_path: Path) -> None:
     state = load_spec(tmp_path / "specs" / "flags.yaml").fields["state"]
     assert state.values == values
     assert state.default == "2024-01-01"
+
+
+def test_int64_bounds_beyond_64_bits_are_dropped_and_reported() -> None:
+    prop = {"type": "integer", "format": "int64", "maximum": 2**70}
+    conversion = convert(schemas(Thing={"properties": {"x": prop}}))
+    assert fields_of(conversion, "Thing")["x"] == {"type": "bigint", "required": False}
+    [dropped] = conversion.dropped
+    assert dropped.reason == f"{2**70} is outside 64 bits (bigint)"
+
+
+def test_a_resource_left_without_fields_by_a_missing_ref_is_left_out_too() -> None:
+    ref = {"$ref": "#/components/schemas/Middle"}
+    conversion = convert(
+        schemas(
+            Top={"properties": {"middle": ref, "title": {"type": "string"}}},
+            Middle={"properties": {"bottom": {"$ref": "#/components/schemas/Bottom"}}},
+            Bottom={"type": "object", "properties": {"id": {"type": "integer"}}},
+        )
+    )
+    assert [d.schema for d in conversion.drafts] == ["Top"]
+    assert fields_of(conversion, "Top") == {"title": {"type": "string", "required": False}}
+    skipped = reasons(conversion.skipped)
+    assert {
+        "#/components/schemas/Middle/properties/bottom",
+        "#/components/schemas/Middle",
+        "#/components/schemas/Top/properties/middle",
+    } <= set(skipped)
