@@ -183,6 +183,31 @@ def _decimal_value(spec: FieldSpec, n: int) -> str:
     return str(value.quantize(quantum))
 
 
+def _decimal_digit_cases(spec: FieldSpec) -> list[tuple[str, Any]]:
+    """Values with one decimal place too many, and one whole digit too many, each inside
+    the field's range, so only that limit refuses them. A limit that no in-range value can
+    break (max 100 with room for 6 whole digits) gets no case: the range cases cover it."""
+    scale = int(spec.get("scale") or 0)
+    precision = int(spec.get("precision") or 10)
+    low = Decimal(str(spec["min"])) if spec.get("min") is not None else None
+    high = Decimal(str(spec["max"])) if spec.get("max") is not None else None
+
+    def in_range(value: Decimal) -> bool:
+        return (low is None or value >= low) and (high is None or value <= high)
+
+    out: list[tuple[str, Any]] = []
+    valid = Decimal(_decimal_value(spec, 0))
+    extra = Decimal(1).scaleb(-(scale + 1))  # 1 in the first place past the scale
+    places = [v for v in (valid + extra, valid - extra) if in_range(v)]
+    if places:
+        out.append(("too_many_places", str(places[0])))
+    nines = Decimal("9" * (precision - scale + 1))
+    digits = [v for v in (nines, -nines) if in_range(v)]
+    if digits:
+        out.append(("too_many_digits", str(digits[0])))
+    return out
+
+
 def length_bounds(spec: FieldSpec) -> tuple[int, int | None]:
     """Inclusive length bounds of a string/text field (``string`` defaults to 255)."""
     lo = spec.get("min_length") or 0
@@ -305,10 +330,7 @@ def _invalid(spec: FieldSpec) -> list[tuple[str, object]]:
         out += [("not_a_url", "not a url"), ("not_http", "ftp://example.com/file")]
         out.append(("wrong_type", 12345))
     elif kind == "decimal":
-        scale = int(spec.get("scale") or 0)
-        precision = int(spec.get("precision") or 10)
-        out.append(("too_many_places", "1." + "1" * (scale + 1)))
-        out.append(("too_many_digits", "9" * (precision - scale + 1)))
+        out += _decimal_digit_cases(spec)
         for slug, bound, step in (
             ("below_min", spec.get("min"), -1),
             ("above_max", spec.get("max"), 1),
