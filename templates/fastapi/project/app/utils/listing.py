@@ -34,6 +34,8 @@ def parse_sort(value: str, allowed: frozenset[str]) -> list[SortKey]:
 
 def split_commas(value: Any) -> Any:
     """Accept `?status_in=a,b` as well as `?status_in=a&status_in=b`."""
+    if isinstance(value, str):  # one value, given outside a query string
+        value = [value]
     if isinstance(value, list):
         return [item for entry in value for item in str(entry).split(",") if item]
     return value
