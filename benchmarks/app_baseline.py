@@ -11,12 +11,6 @@ statement with SQLAlchemy and returns the same envelope through the same pydanti
 
 It knows the benchmark's two specs (events: offset pages; event_logs: cursor pages sorted by
 created_at) and nothing else.
-
-Two more routes are not baselines but experiments that tell where a difference comes from:
-``/async-dep`` serves get-by-id and the cursor list through the generated service, repository
-and validators exactly as the generated controller does, except that the service dependency is
-an ``async def`` (the generated ``get_service`` is a plain ``def``, which FastAPI runs in its
-thread pool); ``/baseline/event-logs-row-keyset`` pages with a row-value predicate.
 """
 
 from __future__ import annotations
@@ -32,13 +26,11 @@ from app.database import SessionDep
 from app.main import app
 from app.models.event_logs import EventLog
 from app.models.events import Event
-from app.services.event_logs import EventLogService
-from app.services.events import EventService
-from app.utils.envelope import CursorMeta, Envelope, PageMeta, ok
-from app.validators.event_logs import EventLogListQuery, EventLogRead
+from app.utils.envelope import CursorMeta, Envelope, PageMeta
+from app.validators.event_logs import EventLogRead
 from app.validators.events import EventRead
-from fastapi import APIRouter, Depends, HTTPException, Query
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -73,26 +65,8 @@ async def get_event(session: SessionDep, event_id: uuid.UUID) -> Envelope[EventR
 async def list_event_logs(
     session: SessionDep, cursor: str | None = None, limit: Limit = 20
 ) -> Envelope[list[EventLogRead]]:
-    """A keyset page after the cursor, with the generated repository's predicate:
-    created_at > v OR (created_at = v AND id > last_id)."""
-    statement = select(EventLog)
-    if cursor is not None:
-        value, last_id = _position(cursor)
-        after = or_(
-            EventLog.created_at > value,
-            and_(EventLog.created_at == value, EventLog.id > last_id),
-        )
-        statement = statement.where(after)
-    return await _keyset_page(session, statement, limit)
-
-
-@router.get("/event-logs-row-keyset")
-async def list_event_logs_row_keyset(
-    session: SessionDep, cursor: str | None = None, limit: Limit = 20
-) -> Envelope[list[EventLogRead]]:
-    """Not a baseline: the same page with a row-value predicate, (created_at, id) > (v, id),
-    which PostgreSQL turns into an index condition on created_at. Shows what a deep cursor
-    page would cost with that predicate."""
+    """A keyset page after the cursor, with the generated repository's row-value predicate
+    (created_at, id) > (v, last_id), which PostgreSQL turns into an index condition."""
     statement = select(EventLog)
     if cursor is not None:
         value, last_id = _position(cursor)
@@ -131,36 +105,4 @@ def _position(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise HTTPException(status_code=422, detail="not a cursor from this API") from None
 
 
-# --- the generated layers with an async service dependency (an experiment) ---------------
-
-async_dep = APIRouter(prefix="/async-dep")
-
-
-async def event_service(session: SessionDep) -> EventService:
-    return EventService(session)
-
-
-async def event_log_service(session: SessionDep) -> EventLogService:
-    return EventLogService(session)
-
-
-@async_dep.get("/events/{event_id}")
-async def get_event_async_dep(
-    event_id: uuid.UUID, service: Annotated[EventService, Depends(event_service)]
-) -> Envelope[EventRead]:
-    event = await service.get(event_id)
-    return ok(EventRead.model_validate(event))
-
-
-@async_dep.get("/event-logs")
-async def list_event_logs_async_dep(
-    query: Annotated[EventLogListQuery, Query()],
-    service: Annotated[EventLogService, Depends(event_log_service)],
-) -> Envelope[list[EventLogRead]]:
-    items, next_cursor = await service.find(query)
-    meta = CursorMeta(limit=query.limit, next_cursor=next_cursor)
-    return ok([EventLogRead.model_validate(item) for item in items], meta=meta)
-
-
 app.include_router(router)
-app.include_router(async_dep)
