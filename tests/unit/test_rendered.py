@@ -249,3 +249,17 @@ def test_the_largest_decimal_of_the_widest_precision_is_exact_on_sqlite(tmp_path
         for text in ("9999999999999.99", "-1234567890123.45", "0.01"):
             stored = column.process_bind_param(Decimal(text), dialect)
             assert column.process_result_value(stored, dialect) == Decimal(text), text
+
+
+def test_an_included_parent_that_is_soft_deleted_reads_as_absent(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    courses = COURSES + "soft_delete: true\n"
+    lessons = "resource: lesson\nfields:\n  course: {type: ref, required: false}\n"
+    with generated_app(tmp_path, render({"courses": courses, "lessons": lessons})):
+        course_model = import_module("app.models.courses").Course
+        lesson_model = import_module("app.models.lessons").Lesson
+        course = course_model(title="kept")
+        lesson = lesson_model(course=course)
+        assert lesson.included_course is course
+        course.deleted_at = NOW
+        assert lesson.included_course is None
