@@ -20,9 +20,20 @@ def literal(value: Any) -> str:
         return "[" + ", ".join(literal(v) for v in value) + "]"
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"no Python literal for {value}")
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, int | float | bool) or value is None:
         return repr(value)
     raise TypeError(f"no Python literal for {type(value).__name__}")
+
+
+def _string(value: str) -> str:
+    """The string as black writes it: in double quotes, unless that needs more escapes."""
+    text = repr(value)
+    if text.startswith('"') or value.count('"') > value.count("'"):
+        return text  # repr chose double quotes, or single quotes need fewer escapes
+    body = text[1:-1].replace("\\'", "'").replace('"', '\\"')
+    return f'"{body}"'
 
 
 def docstring(text: str, width: int = 72) -> str:

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.languages.python import docstring, import_block, literal
 
@@ -39,6 +41,17 @@ NASTY_STRINGS = [
 @pytest.mark.parametrize("value", NASTY_STRINGS)
 def test_string_literal_round_trips(value: str) -> None:
     assert ast.literal_eval(literal(value)) == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["'", '"', "\\", "\n", "a", "é", "\x00"])).map("".join) | st.text())
+def test_string_literal_is_written_as_black_writes_it(value: str) -> None:
+    """Quotes as black normalizes them, so rendered code needs no formatting for them."""
+    import black
+
+    source = f"x = {literal(value)}\n"
+    assert ast.literal_eval(literal(value)) == value
+    assert black.format_str(source, mode=black.Mode()) == source
 
 
 @pytest.mark.parametrize(
