@@ -19,6 +19,7 @@ from generator.spec.model import (
     FieldSpec,
     Pagination,
     ResourceSpec,
+    parse_rate_limit,
 )
 from generator.stacks import Stack
 
@@ -183,6 +184,20 @@ class ResourceContext:
     auth: dict[str, Permission] = field(default_factory=lambda: default_auth())
     # Some rule says `owner`: records have an owner (the creator), in owner_id.
     uses_owner: bool = False
+    # Seconds reads are cached (spec `cache`), None when they are not.
+    cache_ttl: int | None = None
+    # Cache namespaces a write to this resource makes stale: its own when cached, and those of
+    # cached resources that point at it (their reads embed it; its deletes cascade to them).
+    invalidates: list[str] = field(default_factory=list)
+    # Every write records an audit log entry (spec `audit`).
+    audit: bool = False
+    # Requests per client to this resource's routes, as (amount, "minute"|"hour"|"day"),
+    # instead of the project's default (spec `rate_limit`).
+    rate_limit: tuple[int, str] | None = None
+
+    @property
+    def cached(self) -> bool:
+        return self.cache_ttl is not None
 
     @property
     def owner_nullable(self) -> bool:
@@ -392,6 +407,9 @@ def _resource(
         checks=[check for f in fields for check in f.checks],
         auth={action: permission(action, spec.auth.entries(action)) for action in ACTIONS},
         uses_owner=spec.auth.uses_owner,
+        cache_ttl=spec.cache.ttl if spec.cache else None,
+        audit=spec.audit,
+        rate_limit=parse_rate_limit(spec.rate_limit) if spec.rate_limit else None,
     )
 
 
@@ -404,6 +422,23 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
             parent.children.append(Child(context.names, f.name, f.ref.on_delete))
     for context in contexts.values():
         context.ancestors.extend(_ancestors(context, contexts))
+        context.invalidates.extend(
+            c.names.plural for c in _descendants(context, contexts) if c.cached
+        )
+
+
+def _descendants(
+    context: ResourceContext, contexts: dict[str, ResourceContext]
+) -> list[ResourceContext]:
+    """The resource, the resources that point at it, those that point at them, and so on."""
+    found = {context.names.plural: context}
+    waiting = [context]
+    while waiting:
+        for child in waiting.pop().children:
+            if child.names.plural not in found:
+                found[child.names.plural] = contexts[child.names.plural]
+                waiting.append(found[child.names.plural])
+    return list(found.values())
 
 
 def _ancestors(

@@ -17,6 +17,7 @@ from generator.naming import Names
 from generator.spec.model import (
     FIELD_TYPES,
     KEY_MARK,
+    Cache,
     FieldSpec,
     Pagination,
     ResourceSpec,
@@ -170,6 +171,8 @@ def _unknown_key(loc: tuple[Any, ...]) -> str:
         model = FieldSpec
     elif loc[:1] == ("pagination",):
         model = Pagination
+    elif loc[:1] == ("cache",):
+        model = Cache
     return _unknown_choice("key", key, tuple(model.model_fields))
 
 
@@ -231,6 +234,7 @@ def _known_keys() -> frozenset[str]:
         frozenset(ResourceSpec.model_fields)
         | frozenset(FieldSpec.model_fields)
         | frozenset(Pagination.model_fields)
+        | frozenset(Cache.model_fields)
     )
 
 

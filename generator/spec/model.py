@@ -271,6 +271,36 @@ class Auth(_Strict):
         return any("owner" in self.entries(action) for action in ACTIONS)
 
 
+class Cache(_Strict):
+    """Reads (one record, and each list page) kept in the project's cache (Redis when the
+    app has REDIS_URL); every write to the resource drops them."""
+
+    ttl: Annotated[int, Field(ge=1, le=86400)] = Field(
+        60, description="Seconds a read is kept (1 to 86400)."
+    )
+
+
+# `rate_limit: 30/minute`: requests per client within a window. The generated test spends the
+# budget through HTTP, so it stays small; a per-second budget belongs to a gateway.
+RATE_LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(minute|hour|day)\s*$")
+MAX_RATE_LIMIT = 1000
+
+
+def parse_rate_limit(value: str) -> tuple[int, str]:
+    """``"30/minute"`` -> (30, "minute"); ValueError with the reason otherwise."""
+    match = RATE_LIMIT.match(value)
+    if match is None:
+        raise ValueError(
+            f"rate_limit is requests per minute, hour or day, like 30/minute; got {value!r}"
+        )
+    amount = int(match.group(1))
+    if not 1 <= amount <= MAX_RATE_LIMIT:
+        raise ValueError(
+            f"rate_limit allows 1 to {MAX_RATE_LIMIT} requests per window, got {amount}"
+        )
+    return amount, match.group(2)
+
+
 class ResourceSpec(_Strict):
     """A resource: one YAML file under specs/, named after the plural (specs/reviews.yaml)."""
 
@@ -291,6 +321,33 @@ class ResourceSpec(_Strict):
         default_factory=Auth,  # type: ignore[arg-type]
         description="Who may list, read, create, update, delete: see Authorization.",
     )
+    cache: Cache | None = Field(
+        None, description="Cache reads, dropped on every write: {ttl: seconds} (or true)."
+    )
+    audit: bool = Field(
+        False, description="Record every write in audit_logs: who, when, before and after."
+    )
+    rate_limit: str | None = Field(
+        None,
+        description="Requests per client to this resource's routes, e.g. 30/minute, instead"
+        " of the project's default.",
+    )
+
+    @field_validator("cache", mode="before")
+    @classmethod
+    def _cache_shorthand(cls, value: Any) -> Any:
+        # `cache: true` caches with the default ttl; `cache: false` is no cache.
+        if isinstance(value, bool):
+            return {} if value else None
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str | None) -> str | None:
+        if value is not None:
+            amount, period = parse_rate_limit(value)
+            return f"{amount}/{period}"
+        return value
 
     @field_validator("resource")
     @classmethod

@@ -97,6 +97,8 @@ def server(project: Path, python: Path, served_database: str) -> Iterator[str]:
         "DATABASE_URL": served_database,
         "RATE_LIMIT_AUTHENTICATED": "100000/minute",
         "RATE_LIMIT_ANONYMOUS": "100000/minute",
+        # Limits of their own (spec `rate_limit`) are proved by the generated tests.
+        "RESOURCE_RATE_LIMITS": "false",
     }
     log_path = project / "uvicorn.log"
     with log_path.open("w") as log:

@@ -356,3 +356,37 @@ def test_decimal_precision_and_scale_reach_the_column() -> None:
     assert fields["a"].stack["column"] == "ExactDecimal(10, 2)"
     assert fields["b"].stack["column"] == "ExactDecimal(6, 0)"
     assert fields["b"].stack["default"] == "Decimal('5')"
+
+
+# --- production keys -----------------------------------------------------------------------
+
+
+def test_a_write_invalidates_cached_resources_that_point_at_it_at_any_depth() -> None:
+    built = contexts(
+        {
+            "courses": COURSES,
+            "lessons": LESSONS + "cache: true\n",
+            "lesson_progresses": LESSON_PROGRESSES + "cache: {ttl: 5}\n",
+        }
+    )
+    courses, lessons, progresses = (
+        built["courses"],
+        built["lessons"],
+        built["lesson_progresses"],
+    )
+    assert (courses.cached, lessons.cache_ttl, progresses.cache_ttl) == (False, 60, 5)
+    assert courses.invalidates == ["lessons", "lesson_progresses"]
+    assert lessons.invalidates == ["lessons", "lesson_progresses"]
+    assert progresses.invalidates == ["lesson_progresses"]
+
+
+def test_nothing_to_invalidate_without_a_cache() -> None:
+    built = contexts({"courses": COURSES, "lessons": LESSONS})
+    assert [c.invalidates for c in built.values()] == [[], []]
+
+
+def test_audit_and_rate_limit_reach_the_context() -> None:
+    built = contexts({"courses": COURSES + "audit: true\nrate_limit: 30/hour\n"})
+    assert (built["courses"].audit, built["courses"].rate_limit) == (True, (30, "hour"))
+    plain = contexts({"courses": COURSES})["courses"]
+    assert (plain.audit, plain.rate_limit) == (False, None)

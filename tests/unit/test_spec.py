@@ -376,7 +376,7 @@ def test_several_errors_at_once_sorted_by_line() -> None:
     )
     assert errors(text) == [
         f"{SOURCE}:1:1: unknown key 'extra'; expected one of: resource, description, fields,"
-        " pagination, timestamps, soft_delete, search, auth",
+        " pagination, timestamps, soft_delete, search, auth, cache, audit, rate_limit",
         f"{at(text, '3,')}: min (3) is greater than max (1)",
         f"{SOURCE}:5:3: field 'id' clashes with the generated `id` field",
         f"{at(text, 'strin}')}: unknown type 'strin'; did you mean 'string'?",

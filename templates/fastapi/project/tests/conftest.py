@@ -14,6 +14,7 @@ from app.config import Settings
 from app.database import create_engine
 from app.main import create_app
 from app.models.base import Base
+from app.utils.cache import Cache, MemoryCache, create_cache
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +30,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         # Tests send many requests from one address; test_rate_limit sets tiny limits.
         rate_limit_anonymous="100000/minute",
         rate_limit_authenticated="100000/minute",
+        # A resource's own limit (spec `rate_limit`) is tested by that resource's tests,
+        # on an app of their own.
+        resource_rate_limits=False,
         # Keys of their own, so runs sharing a Redis never see each other's counters.
         rate_limit_key_prefix=f"test-{uuid.uuid4().hex}:rate",
         cache_key_prefix=f"test-{uuid.uuid4().hex}:cache",
@@ -63,6 +67,23 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     yield application
     await application.state.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+async def cache(app: FastAPI, settings: Settings) -> AsyncIterator[Cache]:
+    """Each test reads through a cache of its own that really caches (Redis when
+    REDIS_URL is set, else memory), so a write that failed to invalidate shows up."""
+    fresh: Cache
+    if settings.redis_url:
+        prefix = f"test-{uuid.uuid4().hex}:cache"
+        fresh = create_cache(settings.model_copy(update={"cache_key_prefix": prefix}))
+    else:
+        fresh = MemoryCache(settings.cache_default_ttl)
+    original = app.state.cache
+    app.state.cache = fresh
+    yield fresh
+    app.state.cache = original
+    await fresh.close()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from httpx import ASGITransport, AsyncClient
 
 from app.config import Settings
@@ -82,3 +83,32 @@ async def test_instances_share_one_budget_in_redis(
         ]
 
     assert statuses == [404, 404, 429, 429]
+
+
+async def test_routes_with_a_limit_of_their_own(settings: Settings) -> None:
+    async with serve(limited(settings, resource_rate_limits=True)) as (app, client):
+        limiter = app.state.rate_limiter
+        limiter.limit_routes(
+            "things", "4/minute", [APIRoute("/things", things)], "/api"
+        )
+        own = [(await client.get("/api/things")).status_code for _ in range(5)]
+        others = [(await client.get("/api/v1/x")).status_code for _ in range(3)]
+
+    # The route's own limit replaces the default (2/minute) and has its own budget.
+    assert own == [404, 404, 404, 404, 429]
+    assert others == [404, 404, 429]
+
+
+async def test_route_limits_can_be_switched_off(settings: Settings) -> None:
+    async with serve(limited(settings, resource_rate_limits=False)) as (app, client):
+        limiter = app.state.rate_limiter
+        limiter.limit_routes(
+            "things", "4/minute", [APIRoute("/things", things)], "/api"
+        )
+        statuses = [(await client.get("/api/things")).status_code for _ in range(3)]
+
+    assert statuses == [404, 404, 429]
+
+
+async def things() -> None:
+    """A route that is never mounted: limits are chosen by path, before routing."""

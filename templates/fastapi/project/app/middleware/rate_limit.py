@@ -1,10 +1,13 @@
 """Rate limiting: per user for requests with a valid access token, per client IP for
 the rest. State lives in Redis when REDIS_URL is set (shared by every instance),
-in memory otherwise."""
+in memory otherwise. A resource whose spec sets `rate_limit` has that limit on its
+routes instead of the defaults, with a budget of its own."""
 
 import logging
 import math
+import re
 import time
+from collections.abc import Iterable
 
 from fastapi.responses import JSONResponse
 from limits import RateLimitItem, parse
@@ -12,6 +15,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 from starlette.datastructures import Headers
+from starlette.routing import BaseRoute, Route, compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
@@ -44,6 +48,30 @@ class RateLimiter:
         else:
             self.storage = MemoryStorage()
         self.strategy = FixedWindowRateLimiter(self.storage)
+        self.use_route_limits = settings.resource_rate_limits
+        # (path pattern, limit, budget name) of routes with a limit of their own.
+        self.route_limits: list[tuple[re.Pattern[str], RateLimitItem, str]] = []
+
+    def limit_routes(
+        self, name: str, limit: str, routes: Iterable[BaseRoute], prefix: str = ""
+    ) -> None:
+        """Give `routes` (mounted under `prefix`) `limit` per client instead of the
+        defaults, counted in a budget called `name`."""
+        item = parse(limit)
+        for route in routes:
+            if isinstance(route, Route):
+                pattern, _, _ = compile_path(prefix + route.path)
+                self.route_limits.append((pattern, item, name))
+
+    def limit_for(self, path: str, authenticated: bool) -> tuple[RateLimitItem, str]:
+        """The limit of a request to `path`, and the budget it counts against."""
+        if self.use_route_limits:
+            for pattern, item, name in self.route_limits:
+                if pattern.match(path):
+                    return item, name
+        if authenticated:
+            return self.authenticated, "default"
+        return self.anonymous, "default"
 
     async def hit(self, limit: RateLimitItem, key: str) -> int | None:
         """Count one request; None if allowed, else seconds until the window resets.
@@ -89,8 +117,9 @@ class RateLimitMiddleware:
         state = scope["app"].state
         settings: Settings = state.settings
         limiter: RateLimiter = state.rate_limiter
-        key, authenticated = _client_key(scope, settings)
-        limit = limiter.authenticated if authenticated else limiter.anonymous
+        client, authenticated = _client_key(scope, settings)
+        limit, budget = limiter.limit_for(scope["path"], authenticated)
+        key = client if budget == "default" else f"{client}:{budget}"
         retry_after = await limiter.hit(limit, key)
         if retry_after is None:
             await self.app(scope, receive, send)

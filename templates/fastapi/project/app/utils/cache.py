@@ -7,15 +7,20 @@ once, without finding and deleting them.
 """
 
 import logging
-from typing import Annotated
+import time
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from pydantic import TypeAdapter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from app.config import Settings
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class Cache:
@@ -33,6 +38,53 @@ class Cache:
 
     async def close(self) -> None:
         """Release connections."""
+
+    async def cached(
+        self,
+        key: str,
+        adapter: TypeAdapter[T],
+        load: Callable[[], Awaitable[T]],
+        ttl: int | None = None,
+    ) -> T:
+        """The value under `key`, or what `load()` returns, kept for `ttl` seconds.
+
+        Values are stored as JSON through `adapter`, so a hit is the same value a miss
+        would have loaded.
+        """
+        stored = await self.get(key)
+        if stored is not None:
+            return adapter.validate_json(stored)
+        value = await load()
+        await self.set(key, adapter.dump_json(value), ttl)
+        return value
+
+
+class MemoryCache(Cache):
+    """Values in this process's memory, with the same namespaces and expiry as Redis.
+
+    Each process has its own copy, so a write served by one worker leaves the others'
+    values stale: for tests and single-process development, not for production.
+    """
+
+    def __init__(self, default_ttl: int) -> None:
+        self.default_ttl = default_ttl
+        self.values: dict[str, tuple[float, bytes]] = {}
+
+    async def get(self, key: str) -> bytes | None:
+        expires, value = self.values.get(key, (0.0, b""))
+        if expires <= time.monotonic():
+            self.values.pop(key, None)
+            return None
+        return value
+
+    async def set(self, key: str, value: bytes, ttl: int | None = None) -> None:
+        expires = time.monotonic() + (ttl or self.default_ttl)
+        self.values[key] = (expires, value)
+
+    async def invalidate(self, namespace: str) -> None:
+        prefix = f"{namespace}:"
+        for key in [key for key in self.values if key.startswith(prefix)]:
+            del self.values[key]
 
 
 class RedisCache(Cache):
