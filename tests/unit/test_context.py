@@ -355,7 +355,7 @@ def test_decimal_precision_and_scale_reach_the_column() -> None:
     assert (fields["a"].precision, fields["a"].scale) == (10, 2)
     assert fields["a"].stack["column"] == "ExactDecimal(10, 2)"
     assert fields["b"].stack["column"] == "ExactDecimal(6, 0)"
-    assert fields["b"].stack["default"] == "Decimal('5')"
+    assert fields["b"].stack["default"] == 'Decimal("5")'
 
 
 # --- production keys -----------------------------------------------------------------------
