@@ -151,6 +151,12 @@ class FieldContext:
         return self.max
 
     @property
+    def storage_range(self) -> tuple[int, int] | None:
+        """The values an integer column can hold: a filter outside it is a 422, not a
+        database error."""
+        return INTEGER_RANGES.get(self.type)
+
+    @property
     def filter_ops(self) -> list[str]:
         """Query-string suffixes this field filters by: "" (equals), _gte, _lte, _in."""
         if not self.filter:
