@@ -12,3 +12,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="Rewrite tests/golden snapshots from the generator's current output.",
     )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures the end-to-end schemathesis runs recorded (on any xdist worker)."""
+    lines = [
+        f"{name} {value}"
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", [])
+        if name == "schemathesis"
+    ]
+    if lines:
+        terminalreporter.section("schemathesis")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)

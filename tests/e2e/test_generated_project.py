@@ -3,13 +3,17 @@ checks, and serves the API contract over HTTP (checked by the stack-neutral suit
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from generator.context import describe
@@ -125,3 +129,77 @@ def test_destroy_refuses_a_resource_others_point_at(project: Path, tmp_path: Pat
     assert result.returncode == 2
     assert "lessons is referenced by enrollments (lesson_id)" in result.stderr
     assert (copy / "app" / "models" / "lessons.py").exists()
+
+
+# Schemathesis: property-based requests to every operation the served app documents.
+# Last in this file: it fills the served database with whatever it generates.
+SCHEMATHESIS_CHECKS = [
+    "not_a_server_error",  # no 5xx
+    "status_code_conformance",  # every status returned is documented
+    "content_type_conformance",  # with its documented content type
+    "response_schema_conformance",  # and a body that matches its documented schema
+    "response_headers_conformance",
+]
+# Per operation in the fuzzing phase; the coverage phase adds its own fixed set of boundary
+# and invalid values.
+SCHEMATHESIS_EXAMPLES = 25
+
+
+@pytest.mark.parametrize("who", ["admin", "anonymous"])
+def test_schemathesis_finds_nothing(
+    server: str,
+    admin_headers: dict[str, str],
+    who: str,
+    tmp_path: Path,
+    record_property: Callable[[str, object], None],
+) -> None:
+    """Generated requests to every documented operation, as an admin (past the auth rules,
+    into validation and the database) and anonymously (the 401s must be documented too):
+    no server error, and every response conforms to the OpenAPI document."""
+    documented = httpx.get(f"{server}/openapi.json", timeout=10).json()
+    operations = sum(
+        method in {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+        for path_item in documented["paths"].values()
+        for method in path_item
+    )
+    report = tmp_path / "schemathesis.json"
+    args = [sys.executable, "-m", "schemathesis.cli", "run", f"{server}/openapi.json"]
+    args += ["--checks", ",".join(SCHEMATHESIS_CHECKS), "--phases", "examples,coverage,fuzzing"]
+    # Deterministic data (which also means no example database carried between runs): the
+    # same requests every run, so CI is repeatable and a failure reproduces.
+    args += ["--max-examples", str(SCHEMATHESIS_EXAMPLES), "--generation-deterministic"]
+    args += ["--workers", "1", "--no-color"]
+    args += ["--report", "json,junit", "--report-dir", str(tmp_path)]
+    args += ["--report-json-path", str(report)]
+    if who == "admin":
+        args += ["--header", f"Authorization: {admin_headers['Authorization']}"]
+    result = subprocess.run(
+        args, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=900
+    )
+    output = result.stdout + result.stderr
+    if not report.exists():
+        pytest.fail(f"schemathesis wrote no report:\n{output}", pytrace=False)
+    summary = json.loads(report.read_text(encoding="utf-8"))
+    figures = {
+        "operations": summary["operations"]["tested"],
+        "examples": summary["test_cases"]["generated"],
+        "failures": summary["test_cases"]["unique_failures"],
+    }
+    record_property("schemathesis", f"{who}: {figures}")
+    (tmp_path / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
+    if result.returncode != 0 or summary["failures"] or summary["operations"]["errored"]:
+        # Its FAILURES section (each with a curl command that reproduces it) and SUMMARY,
+        # without the WARNINGS between them (hints about test data, not failures).
+        sections = re.split(r"^(=+ [A-Z]+ =+)$", output, flags=re.MULTILINE)
+        shown = [
+            heading + body
+            for heading, body in zip(sections[1::2], sections[2::2], strict=True)
+            if "WARNINGS" not in heading
+        ]
+        pytest.fail(
+            f"schemathesis ({who}) exited {result.returncode}, {figures}\n"
+            + ("".join(shown) or output)[-30000:],
+            pytrace=False,
+        )
+    assert figures["operations"] == operations > 50
+    assert figures["examples"] >= operations * 10
