@@ -71,6 +71,13 @@ async def test_wrong_method_is_a_405_envelope_with_allow(client: AsyncClient) ->
     assert "GET" in response.headers["allow"]
 
 
+async def test_a_405_allows_every_method_of_the_path(client: AsyncClient) -> None:
+    response = await client.delete("/test/items")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+
+
 async def test_app_error_keeps_its_status_and_code(client: AsyncClient) -> None:
     response = await client.get("/test/items/42")
 

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
@@ -56,6 +57,20 @@ def _field(location: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in path)
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the path takes, for a 405's Allow header (Starlette's names only the
+    methods of the first route that matched the path; here each method is a route)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
 def register_error_handlers(app: FastAPI) -> None:
     """Replace FastAPI's error responses with envelope responses."""
 
@@ -75,9 +90,10 @@ def register_error_handlers(app: FastAPI) -> None:
             message, details = exc.detail, None
         else:  # FastAPI's HTTPException accepts any JSON-able detail
             message, details = HTTPStatus(exc.status_code).phrase, exc.detail
-        return error_response(
-            request, exc.status_code, code, message, details, exc.headers
-        )
+        headers = dict(exc.headers or {})
+        if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+            headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
+        return error_response(request, exc.status_code, code, message, details, headers)
 
     @app.exception_handler(RequestValidationError)
     async def handle_validation_error(
