@@ -139,6 +139,10 @@ SCHEMATHESIS_CHECKS = [
     "content_type_conformance",  # with its documented content type
     "response_schema_conformance",  # and a body that matches its documented schema
     "response_headers_conformance",
+    "unsupported_method",  # an undocumented method is a 405
+    "allow_header_conformance",  # whose Allow header names the documented methods
+    "missing_required_header",
+    "ignored_auth",  # a protected operation refuses a request without credentials
 ]
 # Per operation in the fuzzing phase; the coverage phase adds its own fixed set of boundary
 # and invalid values.
