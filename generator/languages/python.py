@@ -36,18 +36,26 @@ def _string(value: str) -> str:
     return f'"{body}"'
 
 
-def docstring(text: str, width: int = 72) -> str:
-    """A triple-quoted docstring of ``text``, wrapped to ``width``. Backslashes, quotes and
-    control characters are escaped, so no text can end the string early or break it."""
+def docstring(text: str, width: int = 72, indent: int = 0) -> str:
+    """A triple-quoted docstring of ``text``, wrapped to ``width``, its lines indented as
+    black indents them. Backslashes, quotes and control characters are escaped, so no text
+    can end the string early or break it."""
     paragraphs = [
-        textwrap.fill(p, width, break_long_words=False, break_on_hyphens=False)
+        textwrap.fill(p.strip(), width, break_long_words=False, break_on_hyphens=False)
         for p in text.strip().split("\n\n")
     ]
     body = "\n\n".join(p for p in paragraphs if p).replace("\\", "\\\\")
     body = "".join(f"\\x{ord(c):02x}" if _is_control(c) else c for c in body)
     if '"""' in body or body.endswith('"'):
         body = body.replace('"', '\\"')
-    return f'"""{body}"""' if "\n" not in body else f'"""{body}\n"""'
+    if body.startswith('"'):
+        body = " " + body  # as black pads a docstring that starts with a quote
+    if "\n" not in body:
+        return f'"""{body} """' if body.endswith('"') else f'"""{body}"""'
+    pad = " " * indent
+    lines = [line.rstrip() for line in body.split("\n")]
+    body = "\n".join([lines[0], *(pad + line if line else "" for line in lines[1:])])
+    return f'"""{body}\n{pad}"""'
 
 
 def _is_control(char: str) -> bool:

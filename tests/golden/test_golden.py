@@ -84,3 +84,15 @@ def test_generated_files_match_the_goldens(
             problems.append("".join(diff))
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_golden_python_is_what_black_writes(name: str) -> None:
+    """The formatter runs black only on statements over the line limit; each snapshot is
+    nonetheless exactly what black makes of the whole file."""
+    from generator.languages.python_format import format_whole
+
+    for path, content in snapshots(HERE / name).items():
+        if path.endswith(".py"):
+            text = content.decode("utf-8")
+            assert format_whole(text) == text, path
