@@ -6,7 +6,6 @@ import keyword
 import math
 import sys
 import textwrap
-from functools import cache
 from typing import Any
 
 from generator.languages import Language
@@ -99,22 +98,15 @@ def _isort_key(name: str) -> tuple[int, str]:
     return kind, name.lower()
 
 
-@cache
-def _black_mode() -> Any:
-    from black.mode import Mode, TargetVersion
-
-    return Mode(target_versions={TargetVersion.PY311})
-
-
 def format_python(text: str, path: str) -> str:
-    """black, in process; imported on first use so the CLI starts fast."""
-    import black
-    from black.parsing import InvalidInput
+    """black's layout: for the statements over the line limit, or the whole file where
+    needed (see python_format); black is imported on first use so the CLI starts fast."""
+    from generator.languages.python_format import format_long_statements
 
     try:
-        return str(black.format_str(text, mode=_black_mode()))
-    except InvalidInput as error:
-        raise RenderedCodeError(path, str(error)) from None
+        return format_long_statements(text)
+    except SyntaxError as error:
+        raise RenderedCodeError(path, f"line {error.lineno}: {error.msg}") from None
 
 
 class RenderedCodeError(Exception):
