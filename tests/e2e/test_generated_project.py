@@ -27,17 +27,29 @@ pytestmark = pytest.mark.e2e
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
-def test_generated_tests_pass_on_sqlite(project: Path, python: Path) -> None:
+def test_generated_tests_pass_on_sqlite(
+    project: Path, python: Path, record_property: Callable[[str, object], None]
+) -> None:
     output = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
     assert " passed" in output and "failed" not in output
+    record_property("figures", f"generated tests on SQLite: {_summary(output)}")
 
 
-def test_generated_tests_pass_on_postgresql(project: Path, python: Path) -> None:
+def test_generated_tests_pass_on_postgresql(
+    project: Path, python: Path, record_property: Callable[[str, object], None]
+) -> None:
     if not _postgres_up():
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
     env = {**os.environ, "DATABASE_URL": POSTGRES_URL}
     output = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project, env)
     assert " passed" in output and "failed" not in output
+    record_property("figures", f"generated tests on PostgreSQL: {_summary(output)}")
+
+
+def _summary(pytest_output: str) -> str:
+    """pytest's last line, less the time: `512 passed, 1 skipped`."""
+    last = pytest_output.strip().splitlines()[-1]
+    return re.sub(r" in [0-9.]+s.*$", "", last.strip("= "))
 
 
 @pytest.mark.parametrize(
@@ -189,7 +201,7 @@ def test_schemathesis_finds_nothing(
         "examples": summary["test_cases"]["generated"],
         "failures": summary["test_cases"]["unique_failures"],
     }
-    record_property("schemathesis", f"{who}: {figures}")
+    record_property("figures", f"schemathesis {who}: {figures}")
     (tmp_path / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
     if result.returncode != 0 or summary["failures"] or summary["operations"]["errored"]:
         # Its FAILURES section (each with a curl command that reproduces it) and SUMMARY,
