@@ -25,6 +25,8 @@ URL_LENGTH = 2083  # the longest URL browsers have historically accepted
 # Spec types stored as another type.
 STORAGE = {"email": "string", "url": "string", "enum": "string", "ref": "uuid"}
 
+LIVE_ROWS = "deleted_at IS NULL"  # the rows a soft-deleting resource still has
+
 Table = dict[str, Any]
 Column = dict[str, Any]
 
@@ -43,7 +45,17 @@ def _table(context: ResourceContext) -> Table:
     foreign_keys: list[dict[str, Any]] = []
     for f in context.fields:
         columns.append(_field_column(f))
-        if f.unique:
+        if f.unique and context.soft_delete:
+            # Unique among the rows not deleted: a deleted record frees its value.
+            indexes.append(
+                {
+                    "name": f"uq_{name}_{f.name}",
+                    "columns": [f.name],
+                    "unique": True,
+                    "where": LIVE_ROWS,
+                }
+            )
+        elif f.unique:
             uniques.append({"name": f"uq_{name}_{f.name}", "columns": [f.name]})
         elif f.filter or f.sort or f.ref:
             indexes.append({"name": f"ix_{name}_{f.name}", "columns": [f.name], "unique": False})

@@ -163,6 +163,23 @@ def test_unique_added_is_a_unique_constraint() -> None:
     assert operations[1].item == {"name": "uq_courses_title", "columns": ["title"]}
 
 
+def test_unique_with_soft_delete_holds_among_live_rows_only() -> None:
+    email = "  email: {type: email, unique: true}\n"
+    reviews = change(REVIEWS, "soft_delete", email + "soft_delete")
+    operations = diff(
+        snap(courses=COURSES, reviews=REVIEWS), snap(courses=COURSES, reviews=reviews)
+    )
+    index = {
+        "name": "uq_reviews_email",
+        "columns": ["email"],
+        "unique": True,
+        "where": "deleted_at IS NULL",
+    }
+    assert [(op.kind, op.item) for op in operations if op.kind != "add_column"] == [
+        ("create_index", index)
+    ]
+
+
 def test_ref_added_is_a_column_a_foreign_key_and_an_index() -> None:
     plain = REVIEWS.replace("  course: {type: ref, to: course, on_delete: cascade}\n", "")
     operations = diff(snap(courses=COURSES, reviews=plain), snap(courses=COURSES, reviews=REVIEWS))

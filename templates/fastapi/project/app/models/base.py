@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Float, MetaData, Numeric, inspect
+from sqlalchemy import DateTime, Dialect, Float, MetaData, Numeric, inspect, text
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.types import TypeDecorator
@@ -17,6 +17,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# The rows a soft-deleting table still has: its unique values hold among these only, so a
+# deleted record frees its email or slug for a new one.
+LIVE_ROWS = text("deleted_at IS NULL")
 
 
 def utcnow() -> datetime:
