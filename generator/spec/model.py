@@ -64,7 +64,11 @@ class FieldSpec(_Strict):
     type: FieldType = Field("string", description="The field's type.")
     required: bool = Field(True, description="Must be given on create (unless it has a default).")
     default: Any = Field(None, description="Value used when the field is not given on create.")
-    unique: bool = Field(False, description="No two records may share a value (409 CONFLICT).")
+    unique: bool = Field(
+        False,
+        description="No two records may share a value (409 CONFLICT); with soft_delete,"
+        " no two that are not deleted.",
+    )
     min: int | float | None = Field(None, description="Smallest allowed value (numbers).")
     max: int | float | None = Field(None, description="Largest allowed value (numbers).")
     min_length: Annotated[int, Field(ge=0)] | None = Field(
