@@ -22,24 +22,25 @@ async def register(
     client: AsyncClient, email: str = "ada@example.com", password: str = PASSWORD
 ) -> dict[str, Any]:
     """Create an account through the API; returns it as the API shows it."""
-    response = await client.post(
-        "/api/v1/auth/register", json={"email": email, "password": password}
-    )
-    assert response.status_code == 201, response.text
-    user: dict[str, Any] = response.json()["data"]
-    return user
+    return await _post_credentials(client, "register", 201, email, password)
 
 
 async def login(
     client: AsyncClient, email: str = "ada@example.com", password: str = PASSWORD
 ) -> dict[str, Any]:
     """A token pair for the account."""
+    return await _post_credentials(client, "login", 200, email, password)
+
+
+async def _post_credentials(
+    client: AsyncClient, action: str, status: int, email: str, password: str
+) -> dict[str, Any]:
     response = await client.post(
-        "/api/v1/auth/login", json={"email": email, "password": password}
+        f"/api/v1/auth/{action}", json={"email": email, "password": password}
     )
-    assert response.status_code == 200, response.text
-    tokens: dict[str, Any] = response.json()["data"]
-    return tokens
+    assert response.status_code == status, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
 
 
 async def create_user(

@@ -1,11 +1,15 @@
 import asyncio
 
 from fastapi import FastAPI
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 
 from tests.auth import PASSWORD, bearer, create_user, login, register
 
 URL = "/api/v1/auth"
+
+
+async def refresh(client: AsyncClient, token: str) -> Response:
+    return await client.post(f"{URL}/refresh", json={"refresh_token": token})
 
 
 async def test_register_returns_the_user_without_the_hash(client: AsyncClient) -> None:
@@ -143,9 +147,7 @@ async def test_refresh_rotates_the_pair(client: AsyncClient) -> None:
     await register(client)
     first = await login(client)
 
-    response = await client.post(
-        f"{URL}/refresh", json={"refresh_token": first["refresh_token"]}
-    )
+    response = await refresh(client, first["refresh_token"])
 
     assert response.status_code == 200
     second = response.json()["data"]
@@ -161,17 +163,11 @@ async def test_reused_refresh_token_is_refused_and_revokes_the_family(
 ) -> None:
     await register(client)
     first = await login(client)
-    rotated = await client.post(
-        f"{URL}/refresh", json={"refresh_token": first["refresh_token"]}
-    )
+    rotated = await refresh(client, first["refresh_token"])
     second = rotated.json()["data"]
 
-    reuse = await client.post(
-        f"{URL}/refresh", json={"refresh_token": first["refresh_token"]}
-    )
-    after_reuse = await client.post(
-        f"{URL}/refresh", json={"refresh_token": second["refresh_token"]}
-    )
+    reuse = await refresh(client, first["refresh_token"])
+    after_reuse = await refresh(client, second["refresh_token"])
 
     assert reuse.status_code == 401
     assert reuse.json()["error"]["code"] == "UNAUTHORIZED"
@@ -182,9 +178,7 @@ async def test_access_token_is_not_a_refresh_token(client: AsyncClient) -> None:
     await register(client)
     tokens = await login(client)
 
-    as_refresh = await client.post(
-        f"{URL}/refresh", json={"refresh_token": tokens["access_token"]}
-    )
+    as_refresh = await refresh(client, tokens["access_token"])
     as_access = await client.get(
         f"{URL}/me", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}
     )
@@ -198,11 +192,8 @@ async def test_concurrent_refreshes_with_one_token_succeed_once(
 ) -> None:
     await register(client)
     tokens = await login(client)
-    body = {"refresh_token": tokens["refresh_token"]}
+    token = tokens["refresh_token"]
 
-    responses = await asyncio.gather(
-        client.post(f"{URL}/refresh", json=body),
-        client.post(f"{URL}/refresh", json=body),
-    )
+    responses = await asyncio.gather(refresh(client, token), refresh(client, token))
 
     assert sorted(r.status_code for r in responses) == [200, 401]
