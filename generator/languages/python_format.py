@@ -78,7 +78,9 @@ def format_long_statements(text: str) -> str:
 
 
 def _width(line: str) -> int:
-    if line.isascii():
+    """Columns as black counts them (wide characters take two). No character takes more
+    than two, so a short line needs no counting, and black is not imported for it."""
+    if line.isascii() or 2 * len(line) <= LINE_LENGTH:
         return len(line)
     from black.strings import str_width
 
