@@ -26,6 +26,13 @@ def literal(value: Any) -> str:
     raise TypeError(f"no Python literal for {type(value).__name__}")
 
 
+def expression(value: Any) -> str:
+    """``literal``, but a long run of one character is written ``"x" * 121``."""
+    if isinstance(value, str) and len(value) > 20 and len(set(value)) == 1:
+        return f"{_string(value[0])} * {len(value)}"
+    return literal(value)
+
+
 def _string(value: str) -> str:
     """The string as black writes it: in double quotes, unless that needs more escapes."""
     text = repr(value)
@@ -119,7 +126,12 @@ class RenderedCodeError(Exception):
 LANGUAGE = Language(
     name="python",
     keywords=frozenset(keyword.kwlist),
-    filters={"literal": literal, "docstring": docstring, "imports": import_block},
+    filters={
+        "literal": literal,
+        "expression": expression,
+        "docstring": docstring,
+        "imports": import_block,
+    },
     formatter=format_python,
     formats=(".py",),
 )

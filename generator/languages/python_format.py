@@ -1,14 +1,18 @@
-"""black, applied only where rendered code needs it.
+"""black's layout where rendered code needs it, mostly without black.
 
 The templates write code as black would, statement by statement: one line per statement
 where it fits, black's blank lines, black's quotes (the `literal` and `docstring` filters).
-What they cannot know is whether a statement fits once names and values are filled in. So
-black formats only the statements that have a line over the limit, each on its own (black
-lays out a statement from its own tokens and the room its indentation leaves), all of a
-file's statements at one indentation in one black call. What this cannot place (a long
-comment, a long `elif` or `except` line, a string that dedenting would change) sends the
-whole file through black, which is always right; so does nothing when no line is too long,
-and black is not even imported.
+What they cannot know is whether a statement fits once names and values are filled in.
+
+A line over the limit is first exploded: its last bracket pair (a def's parameters) is
+split one item per line, each item followed by a comma. black keeps such a layout as it is
+(the "magic trailing comma"), so the file is what black makes of it, and black is not even
+imported; the program must be unchanged (the syntax trees are compared). What that cannot
+place, black formats: each such statement on its own (black lays out a statement from its
+own tokens and the room its indentation leaves), all of a file's statements at one
+indentation in one black call. What black cannot place that way (a long
+`elif` or `except` line, a string that dedenting would change) sends the whole file
+through black, which is always right.
 
 tests/property checks over generated specs, and tests/golden over the snapshots, that the
 result is what black makes of the whole file."""
@@ -16,6 +20,9 @@ result is what black makes of the whole file."""
 from __future__ import annotations
 
 import ast
+import io
+import keyword
+import tokenize
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -65,16 +72,183 @@ def format_whole(text: str) -> str:
 def format_long_statements(text: str) -> str:
     """``text`` with each statement that has a line over the limit formatted by black.
     Raises SyntaxError if ``text`` is not Python."""
+    tree = ast.parse(text)  # also reports code that does not parse
     lines = text.split("\n")
-    long = [number for number, line in enumerate(lines) if _width(line) > LINE_LENGTH]
+    long = _long_lines(lines)
     if not long:
-        ast.parse(text)  # still report code that does not parse
         return text
+    exploded = _explode_all(lines, long)
+    if exploded != lines:
+        candidate = "\n".join(exploded)
+        if ast.dump(ast.parse(candidate)) == ast.dump(tree):
+            text, lines, long = candidate, exploded, _long_lines(exploded)
+            if not long:
+                return text
+            tree = ast.parse(text)
     try:
-        statements = _statements_with(ast.parse(text), set(long), lines)
+        statements = _statements_with(tree, set(long), lines)
         return _replace(lines, statements)
     except WholeFile:
         return format_whole(text)
+
+
+def _long_lines(lines: list[str]) -> list[int]:
+    """The lines over the limit, but for comments on their own line: black leaves those
+    as they are, whatever their length."""
+    return [
+        number
+        for number, line in enumerate(lines)
+        if _width(line) > LINE_LENGTH and not line.lstrip().startswith("#")
+    ]
+
+
+def _explode_all(lines: list[str], long: list[int]) -> list[str]:
+    """``lines`` with each long line that can be exploded replaced by its exploded lines."""
+    result = list(lines)
+    for number in reversed(long):
+        exploded = _explode(lines[number])
+        if exploded is not None:
+            result[number : number + 1] = exploded
+    return result
+
+
+def _explode(line: str, depth: int = 0) -> list[str] | None:
+    """``line`` split at its last bracket pair (a def's parameters) into one item per line,
+    each followed by a comma, and the same again for any item still too long; None where
+    that is not surely black's own layout of the line: a comment, a header other than a
+    def, a subscript, a comprehension, a lambda, a one-item tuple, a head or an item that
+    still does not fit. A line inside brackets qualifies when it is one whole item (it ends
+    with a comma)."""
+    indent = " " * _indent_of(line)
+    code = line.strip()
+    if code.startswith("from ") and " import " in code and "(" not in code:
+        module, names = code.split(" import ", 1)  # black's layout of a long import
+        return [
+            f"{indent}{module} import (",
+            *(f"{indent}    {n}," for n in names.split(", ")),
+            f"{indent})",
+        ]
+    tokens = _tokens(code)
+    if not tokens or depth > 8 or any(t.type == tokenize.COMMENT for t in tokens):
+        return None
+    pairs = _bracket_pairs(tokens)
+    if pairs is None:
+        return None
+    words = [t.string for t in tokens[:2]]
+    if words[0] == "def" or words == ["async", "def"]:
+        if tokens[-1].string != ":":
+            return None
+        opening = next(i for i, t in enumerate(tokens) if t.string == "(")
+    else:
+        last = len(tokens) - (2 if tokens[-1].string == "," else 1)
+        if tokens[-1].string == ":" or last < 1 or last not in pairs.values():
+            return None
+        opening = next(o for o, c in pairs.items() if c == last)
+        if not _plain_callee(tokens, opening):
+            return None
+    items = _items(code, tokens, opening, pairs[opening])
+    if items is None:
+        return None
+    head = indent + code[: tokens[opening].end[1]]
+    tail = indent + code[tokens[pairs[opening]].start[1] :]
+    if max(_width(head), _width(tail)) > LINE_LENGTH:
+        return None
+    exploded = [head]
+    for item in items:
+        item_line = f"{indent}    {item},"
+        if _width(item_line) <= LINE_LENGTH:
+            exploded.append(item_line)
+        else:
+            nested = _explode(item_line, depth + 1)
+            if nested is None:
+                return None
+            exploded += nested
+    return [*exploded, tail]
+
+
+def _tokens(code: str) -> list[tokenize.TokenInfo]:
+    skip = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT}
+    try:
+        found = tokenize.generate_tokens(io.StringIO(code + "\n").readline)
+        return [t for t in found if t.type not in skip]
+    except (tokenize.TokenError, SyntaxError):
+        return []  # an unclosed bracket or string: part of a longer statement
+
+
+# Where the expression that ends with the bracket starts: after an assignment, a keyword
+# argument's or a dict key's colon, a keyword that takes an expression, a decorator's @.
+STARTERS = frozenset(
+    ["=", ":", "@", "return", "yield", "await", "del", "assert", "raise"]
+    + [op + "=" for op in ("+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "^", "<<", ">>")]
+)
+
+
+def _plain_callee(tokens: list[tokenize.TokenInfo], opening: int) -> bool:
+    """Whether the expression that the bracket ends is the bracket after a dotted name (or
+    the bracket alone). Operators, keywords, lambdas and method chains around it give black
+    reasons to wrap it in parentheses instead of keeping the magic trailing comma."""
+    start, depth = 0, 0
+    for index, token in enumerate(tokens[:opening]):
+        if token.string == "lambda":
+            return False
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth -= 1
+        elif depth == 0 and token.string in STARTERS and (token.string != "@" or not index):
+            start = index + 1
+    return all(
+        token.string == "." or (token.type == tokenize.NAME and not keyword.iskeyword(token.string))
+        for token in tokens[start:opening]
+    )
+
+
+def _bracket_pairs(tokens: list[tokenize.TokenInfo]) -> dict[int, int] | None:
+    """Opening bracket index -> closing bracket index; None unless every bracket closes."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.type != tokenize.OP:
+            continue
+        if token.string in "([{":
+            stack.append(index)
+        elif token.string in ")]}":
+            if not stack or tokens[stack[-1]].string + token.string not in ("()", "[]", "{}"):
+                return None
+            pairs[stack.pop()] = index
+    return None if stack else pairs
+
+
+def _items(
+    code: str, tokens: list[tokenize.TokenInfo], opening: int, closing: int
+) -> list[str] | None:
+    """The comma-separated items between two brackets, as written; None where a trailing
+    comma would not be black's magic one or would change the program."""
+    before = tokens[opening - 1] if opening else None
+    callee = before is not None and (
+        (before.type == tokenize.NAME and not keyword.iskeyword(before.string))
+        or before.string in (")", "]")
+    )
+    bracket = tokens[opening].string
+    if bracket == "[" and (callee or (before is not None and before.type == tokenize.STRING)):
+        return None  # a subscript
+    items: list[str] = []
+    start, depth = opening + 1, 0
+    for index in range(opening + 1, closing + 1):
+        token = tokens[index]
+        if depth == 0 and token.string in ("for", "lambda"):
+            return None  # a comprehension, or commas of a lambda
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}" and index != closing:
+            depth -= 1
+        elif (depth == 0 and token.string == ",") or index == closing:
+            if index > start:
+                items.append(code[tokens[start].start[1] : tokens[index - 1].end[1]])
+            start = index + 1
+    if not items or (bracket == "(" and not callee and len(items) < 2):
+        return None  # nothing to split, or a parenthesised expression or one-item tuple
+    return items
 
 
 def _width(line: str) -> int:

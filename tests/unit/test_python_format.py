@@ -1,6 +1,11 @@
-"""black where rendered code needs it: only the statements with a line over the limit."""
+"""black's layout where rendered code needs it: long lines exploded one item per line where
+that is surely black's own answer, black on the statements where it is not, black on the
+whole file where a statement cannot be cut out. Whatever the path, black leaves the result
+as it is and the program is unchanged."""
 
 from __future__ import annotations
+
+import ast
 
 import black
 import pytest
@@ -11,10 +16,10 @@ from generator.languages.python_format import format_long_statements, format_who
 ITEMS = ", ".join(f'"item-{i}"' for i in range(14))  # too long for one line at any depth
 PARAMETERS = "first_argument: int, second_argument: str, third_argument: list[str]"
 
-# Black-clean except for the statements that are too long: each kind of place they can be.
+# Black-clean except for the lines that are too long: each kind of place they can be.
 SOURCE = f'''"""A module."""
 
-import os
+from package.module import FirstName, SecondName, ThirdName, FourthName, FifthName, Sixth
 
 VALUES = [{ITEMS}]
 
@@ -23,23 +28,28 @@ VALUES = [{ITEMS}]
 def function({PARAMETERS}) -> dict[str, int]:
     """Docstring."""
     values = [{ITEMS}]
-    if first_argument > 1 and second_argument != "a long string to compare" and third_argument:
-        return {{"a": [{ITEMS}]}}
-    return {{}}
+    nested = {{"key": [{ITEMS}], "other": call(first_argument, second_argument, 123)}}
+    return {{"a": [{ITEMS}]}}
 
 
 class Thing:
     def method(self, first_argument: int, second_argument: str, third: list[str]) -> None:
-        for name in [{ITEMS}]:
-            print(name)
+        print([{ITEMS}])
 '''
 
+# Long lines that exploding cannot place: black lays them out.
+BLACK_SOURCE = """if first_argument > 1 and second_argument != "a long string to compare" and c:
+    pass
+VALUES = {name: len(name) for name in ["first-name", "second-name", "third-name", "fourth"]}
+KEY = sorted(["first-name", "second-name", "third-name"], key=lambda first, second=2: first)
+LOOKUP = table_with_a_long_name["first-key-of-the-lookup"]["second-key-of-the-lookup"][0]
+EXPRESSION = (first_value_with_a_long_name + second_value_with_a_long_name + third_value)
+COMMENTED = call("first-argument", "second-argument", "third-argument")  # and a comment
+"""
 
-def test_statements_over_the_limit_are_laid_out_as_black_lays_out_the_file() -> None:
-    assert format_long_statements(SOURCE) == format_whole(SOURCE)
 
-
-def test_one_black_call_per_indentation(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def black_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = black.format_str
 
@@ -48,10 +58,76 @@ def test_one_black_call_per_indentation(monkeypatch: pytest.MonkeyPatch) -> None
         return real(source, mode=mode)
 
     monkeypatch.setattr(black, "format_str", counting)
-    format_long_statements(SOURCE)
-    # Indentations 0 (VALUES, the decorator, def function, class-level none),
-    # 4 (values, if, def method) and 8 (return, for).
-    assert len(calls) == 3
+    return calls
+
+
+def assert_black_layout_of_the_same_program(source: str, result: str) -> None:
+    assert format_whole(result) == result
+    assert ast.dump(ast.parse(result)) == ast.dump(ast.parse(source))
+    assert all(len(line) <= python_format.LINE_LENGTH for line in result.splitlines())
+
+
+def test_long_lines_are_exploded_without_black(black_calls: list[str]) -> None:
+    result = format_long_statements(SOURCE)
+    assert black_calls == []
+    assert_black_layout_of_the_same_program(SOURCE, result)
+    assert "from package.module import (\n    FirstName,\n" in result
+    assert "def function(\n    first_argument: int,\n" in result
+    assert "    third_argument: list[str],\n) -> dict[str, int]:" in result
+    assert '    nested = {\n        "key": [\n            "item-0",\n' in result
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("x = f(a, b)", ["x = f(", "    a,", "    b,", ")"]),
+        ("x = f(a, b,)", ["x = f(", "    a,", "    b,", ")"]),
+        ("  g(h(1), [2, 3]),", ["  g(", "      h(1),", "      [2, 3],", "  ),"]),
+        ("async def f(a: int) -> X[Y]:", ["async def f(", "    a: int,", ") -> X[Y]:"]),
+        ("t = (a, b)", ["t = (", "    a,", "    b,", ")"]),
+        ('d = {"k": 1, **rest}', ["d = {", '    "k": 1,', "    **rest,", "}"]),
+    ],
+)
+def test_explode_splits_the_last_bracket_pair(line: str, expected: list[str]) -> None:
+    assert python_format._explode(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x = f(a for a in b)",  # a generator argument takes no comma
+        "x = (a)",  # parentheses, not a tuple
+        "x = (a,)",  # a one-item tuple: black does not keep it split
+        "x = table[a, b]",  # a subscript
+        "x = f(lambda a, b: a)",  # the commas belong to the lambda
+        "x = f(a)  # comment",
+        "class Thing(Base, Mixin):",
+        "if f(a, b):",
+        "x = f()",
+        "x = f(a, b) + 1",  # does not end with the bracket
+        "x = a + f(b, c)",  # an operator: black may wrap the expression in parentheses
+        "x = query.where(a).order_by(b).limit(c, d)",  # a method chain: the same
+        "x = a @ f(b, c)",  # @ as an operator, not a decorator
+        "x = g(lambda: f(a, b))",
+        "f(a, b",  # the first line of a longer statement
+    ],
+)
+def test_explode_declines_what_is_not_surely_black_layout(line: str) -> None:
+    assert python_format._explode(line) is None
+
+
+def test_what_exploding_cannot_place_black_lays_out(black_calls: list[str]) -> None:
+    result = format_long_statements(BLACK_SOURCE)
+    assert len(black_calls) == 1  # every one of these statements is at indentation 0
+    assert result == format_whole(BLACK_SOURCE)
+
+
+def test_one_black_call_per_indentation(black_calls: list[str]) -> None:
+    nested = "\n".join(f"    {line}" if line else "" for line in BLACK_SOURCE.splitlines())
+    source = f"{BLACK_SOURCE}\n\ndef function() -> None:\n{nested}\n"
+    result = format_long_statements(source)
+    assert len(black_calls) == 2
+    assert result == format_whole(source)
 
 
 def test_short_lines_are_left_as_they_are() -> None:
@@ -60,19 +136,24 @@ def test_short_lines_are_left_as_they_are() -> None:
     assert format_long_statements(source) == source
 
 
+def test_long_comments_are_left_as_black_leaves_them(black_calls: list[str]) -> None:
+    source = f"# {'x' * 100}\nVALUES = [1, 2]\n"
+    assert format_long_statements(source) == source
+    assert black_calls == []
+    assert format_whole(source) == source
+
+
 @pytest.mark.parametrize(
     "source",
     [
         # A long line of a string indented less than its statement: dedenting would change it.
         f'def f() -> str:\n    text = """\n{"x" * 100}\n"""\n    return text\n',
-        # A long comment between statements: in no statement.
-        f"# {'x' * 100}\nVALUES = [{ITEMS}]\n",
         # A long elif: not a statement of its own.
         f"if a:\n    pass\nelif {' and '.join(['condition'] * 12)}:\n    pass\n",
         # A long except clause.
         f"try:\n    pass\nexcept ({', '.join(['ValueError'] * 10)}):\n    pass\n",
     ],
-    ids=["string", "comment", "elif", "except"],
+    ids=["string", "elif", "except"],
 )
 def test_what_it_cannot_place_goes_through_black_whole(
     source: str, monkeypatch: pytest.MonkeyPatch
@@ -86,6 +167,15 @@ def test_what_it_cannot_place_goes_through_black_whole(
     assert whole == [source]
 
 
+def test_an_explosion_that_would_change_the_program_is_not_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Should a rule ever go wrong, the syntax trees differ and black decides instead.
+    source = f"VALUES = [{ITEMS}]\n"
+    monkeypatch.setattr(python_format, "_explode", lambda line, depth=0: ["VALUES = []"])
+    assert format_long_statements(source) == format_whole(source)
+
+
 def test_code_that_does_not_parse_is_refused() -> None:
     with pytest.raises(SyntaxError):
         format_long_statements("def broken(:\n    pass\n")
@@ -95,6 +185,8 @@ def test_code_that_does_not_parse_is_refused() -> None:
 
 def test_wide_characters_count_as_black_counts_them() -> None:
     # 40 wide characters are 80 columns: with the rest, over the limit only for black's width.
-    source = f'LABEL = {{"title": "{"日" * 40}", "n": 1}}\n'
+    source = f'LABEL = {{"title": "{"日" * 40}", "n": 1, "other": 2}}\n'
     assert len(source.splitlines()[0]) < python_format.LINE_LENGTH
-    assert format_long_statements(source) == format_whole(source)
+    result = format_long_statements(source)
+    assert result != source
+    assert format_whole(result) == result

@@ -7,6 +7,6 @@ from app.controllers import auth
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth.router)
 
-# Requests per client to these routes, from their resource's spec (`rate_limit`), instead
-# of the configured defaults: (budget name, limit, routers).
+# Requests per client to these routes, from their resource's spec (`rate_limit`),
+# instead of the configured defaults: (budget name, limit, routers).
 ROUTE_LIMITS: list[tuple[str, str, list[APIRouter]]] = []
