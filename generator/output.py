@@ -11,7 +11,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from rich.console import Console
-from rich.syntax import Syntax
 from rich.tree import Tree
 
 from generator.destroy import DestroyResult
@@ -138,6 +137,8 @@ def _diff(change: FileChange) -> None:
     )
     text = "".join(diff)
     if text:
+        from rich.syntax import Syntax  # pygments: only for diffs
+
         console.print(Syntax(text, "diff", theme="ansi_dark", background_color="default"))
 
 

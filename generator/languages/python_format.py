@@ -22,10 +22,13 @@ from __future__ import annotations
 import ast
 import io
 import keyword
-import tokenize
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from token import COMMENT, DEDENT, ENDMARKER, INDENT, NAME, NEWLINE, NL, OP, STRING
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tokenize import TokenInfo
 
 LINE_LENGTH = 88  # black's default, and the generated projects' [tool.black]
 MARKER = "# scaffold-format:"  # separates the statements of one black call
@@ -129,7 +132,7 @@ def _explode(line: str, depth: int = 0) -> list[str] | None:
             f"{indent})",
         ]
     tokens = _tokens(code)
-    if not tokens or depth > 8 or any(t.type == tokenize.COMMENT for t in tokens):
+    if not tokens or depth > 8 or any(t.type == COMMENT for t in tokens):
         return None
     pairs = _bracket_pairs(tokens)
     if pairs is None:
@@ -166,8 +169,10 @@ def _explode(line: str, depth: int = 0) -> list[str] | None:
     return [*exploded, tail]
 
 
-def _tokens(code: str) -> list[tokenize.TokenInfo]:
-    skip = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT}
+def _tokens(code: str) -> list[TokenInfo]:
+    import tokenize  # 3 ms of regular expressions, for files with long lines only
+
+    skip = {NEWLINE, NL, ENDMARKER, INDENT, DEDENT}
     try:
         found = tokenize.generate_tokens(io.StringIO(code + "\n").readline)
         return [t for t in found if t.type not in skip]
@@ -183,7 +188,7 @@ STARTERS = frozenset(
 )
 
 
-def _plain_callee(tokens: list[tokenize.TokenInfo], opening: int) -> bool:
+def _plain_callee(tokens: list[TokenInfo], opening: int) -> bool:
     """Whether the expression that the bracket ends is the bracket after a dotted name (or
     the bracket alone). Operators, keywords, lambdas and method chains around it give black
     reasons to wrap it in parentheses instead of keeping the magic trailing comma."""
@@ -191,24 +196,24 @@ def _plain_callee(tokens: list[tokenize.TokenInfo], opening: int) -> bool:
     for index, token in enumerate(tokens[:opening]):
         if token.string == "lambda":
             return False
-        if token.type == tokenize.OP and token.string in "([{":
+        if token.type == OP and token.string in "([{":
             depth += 1
-        elif token.type == tokenize.OP and token.string in ")]}":
+        elif token.type == OP and token.string in ")]}":
             depth -= 1
         elif depth == 0 and token.string in STARTERS and (token.string != "@" or not index):
             start = index + 1
     return all(
-        token.string == "." or (token.type == tokenize.NAME and not keyword.iskeyword(token.string))
+        token.string == "." or (token.type == NAME and not keyword.iskeyword(token.string))
         for token in tokens[start:opening]
     )
 
 
-def _bracket_pairs(tokens: list[tokenize.TokenInfo]) -> dict[int, int] | None:
+def _bracket_pairs(tokens: list[TokenInfo]) -> dict[int, int] | None:
     """Opening bracket index -> closing bracket index; None unless every bracket closes."""
     pairs: dict[int, int] = {}
     stack: list[int] = []
     for index, token in enumerate(tokens):
-        if token.type != tokenize.OP:
+        if token.type != OP:
             continue
         if token.string in "([{":
             stack.append(index)
@@ -219,18 +224,16 @@ def _bracket_pairs(tokens: list[tokenize.TokenInfo]) -> dict[int, int] | None:
     return None if stack else pairs
 
 
-def _items(
-    code: str, tokens: list[tokenize.TokenInfo], opening: int, closing: int
-) -> list[str] | None:
+def _items(code: str, tokens: list[TokenInfo], opening: int, closing: int) -> list[str] | None:
     """The comma-separated items between two brackets, as written; None where a trailing
     comma would not be black's magic one or would change the program."""
     before = tokens[opening - 1] if opening else None
     callee = before is not None and (
-        (before.type == tokenize.NAME and not keyword.iskeyword(before.string))
+        (before.type == NAME and not keyword.iskeyword(before.string))
         or before.string in (")", "]")
     )
     bracket = tokens[opening].string
-    if bracket == "[" and (callee or (before is not None and before.type == tokenize.STRING)):
+    if bracket == "[" and (callee or (before is not None and before.type == STRING)):
         return None  # a subscript
     items: list[str] = []
     start, depth = opening + 1, 0
@@ -238,9 +241,9 @@ def _items(
         token = tokens[index]
         if depth == 0 and token.string in ("for", "lambda"):
             return None  # a comprehension, or commas of a lambda
-        if token.type == tokenize.OP and token.string in "([{":
+        if token.type == OP and token.string in "([{":
             depth += 1
-        elif token.type == tokenize.OP and token.string in ")]}" and index != closing:
+        elif token.type == OP and token.string in ")]}" and index != closing:
             depth -= 1
         elif (depth == 0 and token.string == ",") or index == closing:
             if index > start:

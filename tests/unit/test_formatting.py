@@ -13,7 +13,7 @@ STACK = load_stack("fastapi")
 
 @pytest.mark.parametrize("count", [3, formatting.PARALLEL_FROM + 1], ids=["serial", "parallel"])
 def test_progress_counts_every_file_formatted_in_order(count: int) -> None:
-    long = ", ".join(f"'item-{i}'" for i in range(12))  # a line black must split
+    long = ", ".join(f'"item-{i}"' for i in range(12))  # a line that must be split
     files = {f"app/m{n}.py": f"x = [{long}, {n}]\n" for n in range(count)}
     files["README.md"] = "not  python\n"  # not formatted: not counted
     calls: list[tuple[int, int]] = []
