@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.languages.python import docstring, import_block, literal
+from generator.languages.python import docstring, expression, import_block, literal
 
 NASTY_STRINGS = [
     "",
@@ -85,6 +85,14 @@ def test_literal_of_a_string_with_nul() -> None:
 
 def test_literal_writes_tuples_as_lists() -> None:
     assert ast.literal_eval(literal(("a", 1))) == ["a", 1]
+
+
+@pytest.mark.parametrize("value", ["x" * 121, "'" * 30, "\\" * 25, "x" * 20, "xy" * 40, 5, ["a"]])
+def test_expression_evaluates_to_the_value_and_shortens_long_runs(value: Any) -> None:
+    written = expression(value)
+    assert eval(written, {}) == value  # our own output: a literal or "c" * n
+    long_run = isinstance(value, str) and len(value) > 20 and len(set(value)) == 1
+    assert len(written) < 20 if long_run else written == literal(value)
 
 
 def test_literal_refuses_what_it_cannot_write() -> None:
