@@ -7,6 +7,7 @@ The database is DATABASE_URL (or .env), unless the caller passes one: a URL in
 
 import asyncio
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
 from sqlalchemy import pool
@@ -30,7 +31,7 @@ def database_url() -> str:
     return str(url) if url else get_settings().database_url
 
 
-def configure(**options: object) -> None:
+def configure(**options: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
         # SQLite alters most things by copying the table: autogenerate writes batch blocks.

@@ -21,7 +21,7 @@ def test_production_refuses_a_weak_secret(
         monkeypatch.setenv("SECRET_KEY", secret)
 
     with pytest.raises(ValidationError) as error:
-        Settings(_env_file=None)  # type: ignore[call-arg]
+        Settings(_env_file=None)
 
     message = describe(error.value)
     assert message.startswith("Invalid configuration: SECRET_KEY: ")
@@ -32,7 +32,7 @@ def test_production_accepts_a_long_secret(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 32)
 
-    assert Settings(_env_file=None).secret_key == "s" * 32  # type: ignore[call-arg]
+    assert Settings(_env_file=None).secret_key == "s" * 32
 
 
 def test_get_settings_exits_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,7 +51,7 @@ def test_get_settings_exits_with_one_line(monkeypatch: pytest.MonkeyPatch) -> No
 def test_cors_origins_from_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
 
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
 
     assert settings.cors_origins == ["https://a.example", "https://b.example"]
 
@@ -63,7 +63,7 @@ async def test_a_server_database_gets_the_configured_pool(
     monkeypatch.setenv("DATABASE_POOL_SIZE", "7")
     monkeypatch.setenv("DATABASE_MAX_OVERFLOW", "3")
 
-    engine = create_engine(Settings(_env_file=None))  # type: ignore[call-arg]
+    engine = create_engine(Settings(_env_file=None))
 
     assert isinstance(engine.pool, QueuePool)
     assert (engine.pool.size(), engine.pool._max_overflow) == (7, 3)
@@ -74,7 +74,7 @@ def test_a_pool_needs_at_least_one_connection(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("DATABASE_POOL_SIZE", "0")
 
     with pytest.raises(ValidationError) as error:
-        Settings(_env_file=None)  # type: ignore[call-arg]
+        Settings(_env_file=None)
 
     message = describe(error.value)
     assert message.startswith("Invalid configuration: DATABASE_POOL_SIZE: ")
