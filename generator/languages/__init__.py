@@ -18,7 +18,7 @@ class Language:
     """What the core needs of a target language."""
 
     name: str
-    keywords: frozenset[str]
+    keywords: frozenset[str]  # names code spells with a trailing underscore
     filters: dict[str, Any]  # Jinja filters, e.g. the literal filter
     formatter: Formatter
     formats: tuple[str, ...]  # file suffixes the formatter handles

@@ -125,7 +125,8 @@ class RenderedCodeError(Exception):
 
 LANGUAGE = Language(
     name="python",
-    keywords=frozenset(keyword.kwlist),
+    # pycodestyle (ruff's E741) rejects l, O and I as names: spelled with a _ like keywords.
+    keywords=frozenset(keyword.kwlist) | {"l", "O", "I"},
     filters={
         "literal": literal,
         "expression": expression,

@@ -250,7 +250,7 @@ def test_a_ref_column_clashing_with_another_field_is_an_error() -> None:
 def test_names_reserved_in_the_stack_are_aliased_in_code_only() -> None:
     text = (
         "fields:\n  class: string\n  metadata: json\n  from: date\n"
-        "  modelConfig: integer\n  title: string\n"
+        "  modelConfig: integer\n  l: integer\n  title: string\n"
     )
     fields = {f.name: f for f in contexts({"reviews": text})["reviews"].fields}
     assert {name: f.attr for name, f in fields.items()} == {
@@ -258,6 +258,7 @@ def test_names_reserved_in_the_stack_are_aliased_in_code_only() -> None:
         "metadata": "metadata_",
         "from": "from_",
         "model_config": "model_config_",
+        "l": "l_",  # ambiguous to a reader (and to ruff's E741)
         "title": "title",
     }
     assert [name for name, f in fields.items() if f.aliased] == [
@@ -265,6 +266,7 @@ def test_names_reserved_in_the_stack_are_aliased_in_code_only() -> None:
         "metadata",
         "from",
         "model_config",
+        "l",
     ]
 
 

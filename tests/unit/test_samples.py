@@ -592,7 +592,6 @@ def test_bigint_samples_use_the_64_bit_range() -> None:
     assert sample_value("views", field("bigint", min=INT64_MAX), 5) == INT64_MAX
 
 
-
 # Near 2**63 the not-an-integer case is a string ("...07.5"; no float keeps the fraction),
 # which the oracle calls wrong_type: test_a_bigint_not_an_integer_case_has_a_fraction checks it.
 @pytest.mark.parametrize("name", [n for n in NEW_TYPE_FIELDS if n != "bigint_near_top"])
