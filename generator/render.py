@@ -52,7 +52,10 @@ class Renderer:
             relative = template.relative_to(folder).as_posix().removesuffix(TEMPLATE_SUFFIX)
             output = self.env.from_string(relative).render(path_names)
             name = template.relative_to(self.stack.root).as_posix()
-            files[output] = self.env.get_template(name).render(context)
+            text = self.env.get_template(name).render(context)
+            if Path(output).suffix in self.stack.language.formats:
+                text = self.stack.language.finisher(text, output)
+            files[output] = text
         return files
 
 

@@ -21,7 +21,8 @@ class Language:
     keywords: frozenset[str]  # names code spells with a trailing underscore
     filters: dict[str, Any]  # Jinja filters, e.g. the literal filter
     formatter: Formatter
-    formats: tuple[str, ...]  # file suffixes the formatter handles
+    formats: tuple[str, ...]  # file suffixes the formatter (and the finisher) handles
+    finisher: Formatter  # completes a rendered file, e.g. settles its imports
 
 
 def get_language(name: str) -> Language:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import keyword
 import math
-import sys
 import textwrap
 from typing import Any
 
 from generator.languages import Language
+from generator.languages.python_imports import settle_imports, used_imports
 
 
 def literal(value: Any) -> str:
@@ -68,43 +68,6 @@ def _is_control(char: str) -> bool:
     return char != "\n" and (ord(char) < 32 or ord(char) == 127)
 
 
-def import_block(specs: list[str], first_party: str = "app") -> str:
-    """``["sqlalchemy:String", "uuid", "app.models.base:Base"]`` -> sorted import lines in
-    stdlib / third-party / first-party sections, as isort (ruff's `I` rules) writes them."""
-    straight: set[str] = set()
-    names: dict[str, set[str]] = {}
-    for spec in specs:
-        module, _, name = spec.partition(":")
-        if name:
-            names.setdefault(module, set()).add(name)
-        else:
-            straight.add(module)
-
-    def section(module: str) -> int:
-        top = module.split(".")[0]
-        if top in sys.stdlib_module_names or top == "__future__":
-            return 0 if top == "__future__" else 1
-        return 3 if top == first_party else 2
-
-    blocks: list[str] = []
-    for number in range(4):
-        lines = [f"import {m}" for m in sorted(straight) if section(m) == number]
-        lines += [
-            f"from {m} import {', '.join(sorted(names[m], key=_isort_key))}"
-            for m in sorted(names)
-            if section(m) == number
-        ]
-        if lines:
-            blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
-
-
-def _isort_key(name: str) -> tuple[int, str]:
-    # isort's force_sort_within_sections=false order: CONSTANTS, Classes, functions.
-    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
-    return kind, name.lower()
-
-
 def format_python(text: str, path: str) -> str:
     """black's layout: for the statements over the line limit, or the whole file where
     needed (see python_format); black is imported on first use so the CLI starts fast."""
@@ -112,6 +75,14 @@ def format_python(text: str, path: str) -> str:
 
     try:
         return format_long_statements(text)
+    except SyntaxError as error:
+        raise RenderedCodeError(path, f"line {error.lineno}: {error.msg}") from None
+
+
+def finish_python(text: str, path: str) -> str:
+    """The rendered module with its imports settled (see python_imports)."""
+    try:
+        return settle_imports(text, path)
     except SyntaxError as error:
         raise RenderedCodeError(path, f"line {error.lineno}: {error.msg}") from None
 
@@ -131,8 +102,9 @@ LANGUAGE = Language(
         "literal": literal,
         "expression": expression,
         "docstring": docstring,
-        "imports": import_block,
+        "used_imports": used_imports,
     },
     formatter=format_python,
     formats=(".py",),
+    finisher=finish_python,
 )

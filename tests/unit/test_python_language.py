@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.languages.python import docstring, expression, import_block, literal
+from generator.languages.python import docstring, expression, literal
+from generator.languages.python_imports import import_block
 
 NASTY_STRINGS = [
     "",
