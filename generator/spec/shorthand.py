@@ -208,6 +208,11 @@ class _TokenParser:
 
     def parse(self) -> tuple[str | None, dict[str, object] | None]:
         token = self.token
+        space = _space_between_fields(token)
+        if space >= 0:
+            message = "one field per argument: leave the list of fields unquoted"
+            self.problem(space, space + 1, message)
+            return None, None
         colon = token.find(":")
         if colon < 0:
             self.problem(0, len(token), "expected name:type, like title:string or rating:int")
@@ -547,6 +552,17 @@ class _TokenParser:
             self.problem(at, end, expected)
             return {}
         return {"default": value}
+
+
+def _space_between_fields(token: str) -> int:
+    """Where a space outside parentheses and before any default is (a quoted list of
+    fields), or -1. Enum values and defaults may hold spaces."""
+    depth = 0
+    for index, char in enumerate(token.split(":default=", 1)[0]):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char.isspace() and depth <= 0:
+            return index
+    return -1
 
 
 def _default_problem(kind: str, value: Any, spec: dict[str, object]) -> str | None:

@@ -853,3 +853,17 @@ def test_the_docs_error_example_is_what_the_parser_says() -> None:
     tokens = re.findall(r"^error: cannot read field `([^`]+)`$", example, flags=re.M)
     assert len(tokens) == 3
     assert example == "error: " + error_text(*tokens) + "\n"
+
+
+def test_a_quoted_list_of_fields_is_refused_where_the_space_is() -> None:
+    text = error_text("title:string:120 body:text?")
+    assert text.endswith(
+        "  title:string:120 body:text?\n"
+        "                  ^ one field per argument: leave the list of fields unquoted"
+    )
+
+
+def test_a_default_may_hold_spaces() -> None:
+    assert parse_fields(["title:string:default=Hello world"]) == {
+        "title": {"type": "string", "default": "Hello world"}
+    }
