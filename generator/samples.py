@@ -308,6 +308,8 @@ def _invalid(spec: FieldSpec) -> list[tuple[str, object]]:
             out.append(("too_short", "x" * (min_length - 1)))
         if max_length is not None:
             out.append(("too_long", "x" * (max_length + 1)))
+        if max_length is None or max_length > 0:  # PostgreSQL cannot store a NUL
+            out.append(("holds_nul", "\x00".ljust(max(min_length, 1), "x")))
         out.append(("wrong_type", 12345))
     elif kind == "boolean":
         out.append(("wrong_type", "maybe"))

@@ -36,8 +36,8 @@ log = logging.getLogger("mkdocs.hooks.spec_reference")
 # What each type is, in words. Every type of the spec model needs a line here: a type
 # without one stops the build, so a new type cannot reach the docs undescribed.
 TYPE_NOTES = {
-    "string": "JSON string; at most 255 characters unless `max_length` says otherwise",
-    "text": "JSON string of any length",
+    "string": "JSON string without NUL characters; at most 255 characters unless `max_length` says otherwise",
+    "text": "JSON string without NUL characters, of any length",
     "integer": "JSON number, whole; kept inside 32 bits when unbounded",
     "bigint": "JSON number, whole; 64 bits",
     "float": "JSON number; no NaN or infinity",

@@ -89,6 +89,8 @@ class FakeApp:
                 return "too short"
             if spec["max_length"] is not None and len(value) > spec["max_length"]:
                 return "too long"
+            if "\x00" in value:
+                return "holds NUL"
         elif kind == "email" and not _EMAIL.match(value):
             return "not an email"
         elif kind == "enum" and value not in spec["values"]:

@@ -126,7 +126,7 @@ def test_starter_spec_is_written_when_none_exists(project_root: Path) -> None:
 
 def test_generated_files_follow_the_spec(generated_once: Callable[[str], Path]) -> None:
     with_voucher, without = generated_once(WITH_VOUCHER), generated_once(SPEC)
-    assert "voucher: str = Field(max_length=20)" in read(with_voucher, VALIDATORS)
+    assert "voucher: TextStr = Field(max_length=20)" in read(with_voucher, VALIDATORS)
     assert "ConflictError" in read(with_voucher, SERVICE)
     assert "voucher" not in read(without, VALIDATORS)
     assert "ConflictError" not in read(without, SERVICE)
@@ -152,7 +152,7 @@ def test_user_edit_and_new_field_are_merged(generated: Callable[[str], Path]) ->
     service = read(root, SERVICE)
     assert USER_METHOD in service
     assert "another review already has this voucher" in service
-    assert "voucher: str = Field(max_length=20)" in read(root, VALIDATORS)
+    assert "voucher: TextStr = Field(max_length=20)" in read(root, VALIDATORS)
     ast.parse(service)
 
 

@@ -111,6 +111,8 @@ def violations(spec: dict[str, Any], value: object) -> set[str]:
             found.add("too_short")
         if longest is not None and len(value) > longest:
             found.add("too_long")
+        if "\x00" in value:
+            found.add("holds_nul")
         return found
     if kind == "email":
         try:
@@ -161,7 +163,10 @@ def pydantic_model(fields: dict[str, dict[str, Any]]) -> type[BaseModel]:
             longest = spec["max_length"]
             if longest is None and kind == "string":
                 longest = 255
-            annotation = Annotated[str, Field(min_length=spec["min_length"], max_length=longest)]
+            annotation = Annotated[
+                str,
+                Field(min_length=spec["min_length"], max_length=longest, pattern=r"^[^\x00]*$"),
+            ]
         elif kind == "enum":
             annotation = Literal[tuple(spec["values"])]
         else:

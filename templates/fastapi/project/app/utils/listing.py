@@ -70,6 +70,8 @@ def cursor_position(
             if value_type in (date, datetime)
             else value_type(raw)
         )
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL")  # text the database cannot hold: not ours
         return value, uuid.UUID(str(position["id"]))
     except (KeyError, TypeError, ValueError, ArithmeticError):
         raise CursorError("not a cursor from this API") from None
