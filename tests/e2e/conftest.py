@@ -87,7 +87,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(project: Path, python: Path, served_database: str) -> Iterator[str]:
-    """The generated app under uvicorn on a free loopback port, on a fresh SQLite file. Its
+    """The generated app under uvicorn on a free loopback port, on a fresh PostgreSQL database. Its
     output (a JSON access line per request) goes to a file: an undrained pipe fills up and
     blocks the server."""
     port = free_port()
@@ -120,10 +120,30 @@ def server(project: Path, python: Path, served_database: str) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+SERVED_SERVER = "postgres@127.0.0.1:5432"
+
+
 @pytest.fixture(scope="session")
-def served_database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The DATABASE_URL of the served app: a fresh SQLite file."""
-    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('served') / 'app.db'}"
+def served_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The DATABASE_URL of the served app: a fresh PostgreSQL database, the production one
+    (the generated tests run on SQLite too), made for this run and dropped after it; a
+    fresh SQLite file where no PostgreSQL server answers."""
+    name = f"scaffold_e2e_{os.getpid()}"
+    try:
+        _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
+    except (OSError, subprocess.SubprocessError):
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('served') / 'app.db'}"
+        return
+    try:
+        yield f"postgresql+asyncpg://{SERVED_SERVER}/{name}"
+    finally:
+        _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _psql(*statements: str) -> None:
+    for statement in statements:
+        command = ["psql", f"postgresql://{SERVED_SERVER}/postgres", "-qc", statement]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
 
 
 ADMIN_EMAIL = "admin@example.com"
