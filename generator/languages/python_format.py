@@ -124,7 +124,7 @@ def _explode(line: str, depth: int = 0) -> list[str] | None:
     with a comma)."""
     indent = " " * _indent_of(line)
     code = line.strip()
-    if code.startswith("from ") and " import " in code and "(" not in code:
+    if code.startswith("from ") and " import " in code and not {"(", "#"} & set(code):
         module, names = code.split(" import ", 1)  # black's layout of a long import
         return [
             f"{indent}{module} import (",

@@ -110,6 +110,7 @@ def test_explode_splits_the_last_bracket_pair(line: str, expected: list[str]) ->
         "x = a @ f(b, c)",  # @ as an operator, not a decorator
         "x = g(lambda: f(a, b))",
         "f(a, b",  # the first line of a longer statement
+        "from module import first, second  # a comment",
     ],
 )
 def test_explode_declines_what_is_not_surely_black_layout(line: str) -> None:
