@@ -3,7 +3,7 @@
 A template lists every import its module could need in a `{% filter used_imports %}` block,
 without repeating the conditions under which its code uses each one. The filter leaves a
 marker; once the whole module is rendered, `settle_imports` replaces the marker with the
-import block (isort's order, black's layout) of the names the module's code refers to as
+import block (in isort's order) of the names the module's code refers to as
 globals. Python's own symbol tables say which, scope by scope, so a local variable that
 shares an import's name does not count. `__future__` imports are kept as listed."""
 
