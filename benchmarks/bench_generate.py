@@ -85,6 +85,14 @@ def write_specs(project: Path, names: list[str]) -> None:
         (project / "specs" / f"{name}.yaml").write_text(SPEC, encoding="utf-8")
 
 
+# What a cold `scaffold resource` imports and loads before it reads a spec: its floor.
+IMPORTS = (
+    "import typer._adapters, generator.cli, generator.generate, generator.output,"
+    " generator.spec.shorthand; from generator.stacks import load_stack; load_stack('fastapi')"
+)
+IMPORTS_NOTE = "imports + stack file: the floor of a cold resource"
+
+
 def scaffold_cases(scaffold: Path, base: Path, batches: list[int]) -> list[Case]:
     """``base`` is a project made by `scaffold new` (copied afresh for every run)."""
     version = metadata.version("scaffold")
@@ -116,6 +124,7 @@ def scaffold_cases(scaffold: Path, base: Path, batches: list[int]) -> list[Case]
         Case("python -c pass", python("pass"), note="interpreter start, the floor"),
         Case("python -c 'import black'", python("import black"), version=_v("black")),
         Case("scaffold --help", lambda s: ([str(scaffold), "--help"], s), version=version),
+        Case("scaffold's imports", python(IMPORTS), version=version, note=IMPORTS_NOTE),
         Case("scaffold new", new, version=version, note="the project template, via copier"),
         Case("scaffold resource (1, cold)", single, 1, version, "6 files + wiring, formatted"),
     ]
