@@ -8,11 +8,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from generator.errors import ScaffoldError, SpecError
+
+if TYPE_CHECKING:
+    from generator.project import Project
 
 app = typer.Typer(
     name="scaffold",
@@ -65,13 +68,16 @@ def new(
 @app.command()
 def resource(
     names: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             help="Resource names, singular or plural; or one name and fields in shorthand"
             " (rating:int:1..5 body:text? course:ref). See docs/shorthand.md.",
             metavar="NAME [FIELD...]",
         ),
-    ],
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every spec in the project's specs folder.")
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
     ] = False,
@@ -92,13 +98,15 @@ def resource(
     are merged with the new output, never overwritten.
 
     Examples: scaffold resource reviews;
-    scaffold resource reviews rating:int:1..5 title:string:120 body:text? course:ref
+    scaffold resource reviews rating:int:1..5 title:string:120 body:text? course:ref;
+    scaffold resource --all
     """
     with _reporting(as_json, debug):
         from generator.generate import Options, generate_resources
         from generator.project import Project
 
         project = Project.find(Path.cwd())
+        names = _resource_names(project, names or [], every)
         fields = [token for token in names if ":" in token]
         resources = [name for name in names if ":" not in name]
         options = Options(
@@ -115,6 +123,21 @@ def resource(
             output.resource_result(project, result, show_diff=dry_run)
         if result.plan.conflicts:
             raise typer.Exit(1)
+
+
+def _resource_names(project: Project, names: list[str], every: bool) -> list[str]:
+    """The names given, or with --all every spec's; a ScaffoldError (exit 2) for neither,
+    both, or --all over an empty folder."""
+    if every and names:
+        raise ScaffoldError("give resource names or --all, not both")
+    if not every:
+        if not names:
+            raise ScaffoldError("give a resource name (scaffold resource reviews), or --all")
+        return names
+    found = project.spec_names()
+    if not found:
+        raise ScaffoldError(f"--all: no spec files (*.yaml) in {project.specs_dir}/")
+    return found
 
 
 @app.command()

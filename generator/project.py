@@ -47,6 +47,12 @@ class Project:
         specs = data.get("specs", "specs")
         return cls(root, load_stack(stack), str(specs))
 
+    def spec_names(self) -> list[str]:
+        """The resource name of every spec file in the specs folder (its file name)."""
+        folder = self.root / self.specs_dir
+        files = [*folder.glob("*.yaml"), *folder.glob("*.yml")] if folder.is_dir() else []
+        return sorted({f.stem for f in files if f.is_file()})
+
     def spec_path(self, name: str) -> str:
         """The resource's spec: specs/<plural>.yaml, or an existing file named for the
         singular (specs/review.yaml) or with a .yml suffix."""

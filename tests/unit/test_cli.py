@@ -169,6 +169,24 @@ def test_outside_a_project_exits_2_with_one_sentence(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "error: give a resource name (scaffold resource reviews), or --all"),
+        (["reviews", "--all"], "error: give resource names or --all, not both"),
+        (["--all"], "error: --all: no spec files (*.yaml) in specs/"),
+    ],
+    ids=["neither", "both", "no-specs"],
+)
+def test_resource_needs_names_or_all(in_project: Path, args: list[str], message: str) -> None:
+    for spec in (in_project / "specs").glob("*.y*ml"):
+        spec.unlink()
+    result = scaffold("resource", *args)
+    assert result.exit_code == 2
+    no_traceback(result)
+    assert result.stderr.strip() == message
+
+
 def test_a_name_that_is_not_a_word_exits_2(in_project: Path) -> None:
     result = scaffold("resource", "2 reviews!")
     assert result.exit_code == 2
