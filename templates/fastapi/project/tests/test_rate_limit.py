@@ -85,12 +85,20 @@ async def test_instances_share_one_budget_in_redis(
     assert statuses == [404, 404, 429, 429]
 
 
+@asynccontextmanager
+async def things_limited(
+    settings: Settings, resource_rate_limits: bool
+) -> AsyncIterator[AsyncClient]:
+    """A client of an app whose /api/things has 4/minute of its own (the default is 2)."""
+    app_settings = limited(settings, resource_rate_limits=resource_rate_limits)
+    async with serve(app_settings) as (app, client):
+        route = APIRoute("/things", things)
+        app.state.rate_limiter.limit_routes("things", "4/minute", [route], "/api")
+        yield client
+
+
 async def test_routes_with_a_limit_of_their_own(settings: Settings) -> None:
-    async with serve(limited(settings, resource_rate_limits=True)) as (app, client):
-        limiter = app.state.rate_limiter
-        limiter.limit_routes(
-            "things", "4/minute", [APIRoute("/things", things)], "/api"
-        )
+    async with things_limited(settings, resource_rate_limits=True) as client:
         own = [(await client.get("/api/things")).status_code for _ in range(5)]
         others = [(await client.get("/api/v1/x")).status_code for _ in range(3)]
 
@@ -100,11 +108,7 @@ async def test_routes_with_a_limit_of_their_own(settings: Settings) -> None:
 
 
 async def test_route_limits_can_be_switched_off(settings: Settings) -> None:
-    async with serve(limited(settings, resource_rate_limits=False)) as (app, client):
-        limiter = app.state.rate_limiter
-        limiter.limit_routes(
-            "things", "4/minute", [APIRoute("/things", things)], "/api"
-        )
+    async with things_limited(settings, resource_rate_limits=False) as client:
         statuses = [(await client.get("/api/things")).status_code for _ in range(3)]
 
     assert statuses == [404, 404, 429]
