@@ -14,7 +14,7 @@ def validate_paths(paths: list[Path]) -> list[str]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
+            files += _spec_files(path)
         elif path.is_file():
             files.append(path)
         else:
@@ -29,15 +29,23 @@ def validate_paths(paths: list[Path]) -> list[str]:
         except SpecError as error:
             diagnostics += error.diagnostics
         checked.append(shown)
-    diagnostics += _unknown_refs(specs)
+    # A spec file next to the ones checked (or one that failed to load, reported above)
+    # is a resource that exists: a ref to it is not "unknown".
+    present = {f.stem for file in files for f in _spec_files(file.parent)}
+    diagnostics += _unknown_refs(specs, {Names.from_name(stem).plural for stem in present})
     if diagnostics:
         raise SpecError(diagnostics)
     return checked
 
 
-def _unknown_refs(specs: list[ResourceSpec]) -> list[Diagnostic]:
-    """Refs must point at a resource among the specs checked together."""
-    known = {Names.from_name(spec.resource).plural for spec in specs}
+def _spec_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+
+
+def _unknown_refs(specs: list[ResourceSpec], present: set[str]) -> list[Diagnostic]:
+    """Refs must point at a resource among the specs checked, or with a spec file beside
+    them (``present``: plural names)."""
+    known = present | {Names.from_name(spec.resource).plural for spec in specs}
     problems = []
     for spec in specs:
         for raw, field in spec.fields.items():

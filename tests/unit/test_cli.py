@@ -221,6 +221,18 @@ def test_validate_reports_every_bad_spec(in_project: Path) -> None:
     ]
 
 
+def test_validate_reports_a_ref_only_where_no_spec_stands(in_project: Path) -> None:
+    lines = "fields:\n  course: ref\n  teacher: ref\n"
+    (in_project / "specs/lessons.yaml").write_text(lines, encoding="utf-8")
+    (in_project / "specs/courses.yaml").write_text("fields: {id: string}\n", encoding="utf-8")
+    result = scaffold("validate", "specs/lessons.yaml")
+    # courses.yaml stands beside it (broken, but validated on its own); teachers.yaml does not.
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "specs/lessons.yaml:3:12: ref to unknown resource 'teacher' (no teachers.yaml)"
+    ]
+
+
 def test_validate_a_missing_path(in_project: Path) -> None:
     result = scaffold("validate", "specs/nope.yaml")
     assert result.exit_code == 2
