@@ -10,7 +10,15 @@ import tempfile
 from pathlib import Path
 
 from generator.errors import ScaffoldError
-from generator.manifest import MANIFEST, STATE_DIR, Entry, Manifest, base_path, digest
+from generator.manifest import (
+    MANIFEST,
+    STATE_DIR,
+    Entry,
+    Manifest,
+    base_path,
+    digest,
+    pending_path,
+)
 from generator.plan import Action, Plan
 
 
@@ -28,11 +36,28 @@ def apply_plan(
     for change in plan.changes:
         if change.writes and change.text is not None:
             outputs[change.path] = change.text
+        old = manifest.files.get(change.path)
         if change.action is Action.CONFLICT and change.text is None:
-            continue  # keep the old base: the next run merges again
+            if change.markers or change.base is None or change.disk is None:
+                continue  # unresolved, or never written by scaffold: the record stays as it was
+            # Keep the base and remember the output that conflicted, with the file as it is
+            # now: once the user edits it, the next run merges against that output instead.
+            same_base = old is not None and old.sha256 == digest(change.base)
+            manifest.files[change.path] = Entry(
+                change.source,
+                digest(change.base),
+                old.rendered if old is not None and same_base else "",
+                pending=digest(change.new),
+                disk=digest(change.disk),
+            )
+            outputs[base_path(change.path)] = change.base
+            outputs[pending_path(change.path)] = change.new
+            continue
         rendered = (fingerprints or {}).get(change.path, "")
         manifest.files[change.path] = Entry(change.source, digest(change.new), rendered)
         outputs[base_path(change.path)] = change.new
+        if old is not None and old.pending:
+            outputs[pending_path(change.path)] = None  # the conflict is over
     outputs[MANIFEST] = manifest.to_json()
     write_all(root, outputs)
 
@@ -77,6 +102,20 @@ def write_all(root: Path, outputs: dict[str, str | None]) -> None:
             ) from None
         raise
     shutil.rmtree(staging, ignore_errors=True)
+    _prune(root, [relative for relative, text in outputs.items() if text is None])
+
+
+def _prune(root: Path, deleted: list[str]) -> None:
+    """Remove the folders under .scaffold/ that deleting ``deleted`` left empty."""
+    state = root / STATE_DIR
+    for relative in deleted:
+        folder = (root / relative).parent
+        while folder != state and state in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or gone): the folders above are not empty either
+                break
+            folder = folder.parent
 
 
 def _make_folder(folder: Path, created: list[Path]) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from generator.apply import apply_plan
 from generator.errors import ScaffoldError
 from generator.generate import initial_wiring, load_contexts, migration_files, render_wiring
-from generator.manifest import Manifest, base_path
+from generator.manifest import Manifest, base_path, pending_path
 from generator.migrations import plan_migration
 from generator.naming import Names
 from generator.plan import Plan, plan_files
@@ -55,6 +55,8 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
             deletions[path] = None
             result.removed.append(path)
         deletions[base_path(path)] = None
+        if entry.pending:
+            deletions[pending_path(path)] = None
         del manifest.files[path]
 
     renderer = Renderer(project.stack)

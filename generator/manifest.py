@@ -2,7 +2,9 @@
 
 .scaffold/manifest.json lists each generated file with the spec it came from and the hash of
 what was written; .scaffold/base/<path>.base holds that text (the base of a three-way merge;
-the suffix keeps linters, formatters and test runners away from it).
+the suffix keeps linters, formatters and test runners away from it). While a conflict is open
+(reported, nothing written), .scaffold/pending/<path>.base holds the output that conflicted:
+once the user edits the file, that edit is their resolution and that output its base.
 """
 
 from __future__ import annotations
@@ -15,12 +17,19 @@ from pathlib import Path
 STATE_DIR = ".scaffold"
 MANIFEST = f"{STATE_DIR}/manifest.json"
 BASE_DIR = f"{STATE_DIR}/base"
+PENDING_DIR = f"{STATE_DIR}/pending"
 BASE_SUFFIX = ".base"
 
 
 def base_path(path: str) -> str:
     """Where the base of the generated file ``path`` is kept, relative to the project."""
     return f"{BASE_DIR}/{path}{BASE_SUFFIX}"
+
+
+def pending_path(path: str) -> str:
+    """Where the output that conflicted with the user's edits of ``path`` is kept until the
+    conflict is resolved, relative to the project."""
+    return f"{PENDING_DIR}/{path}{BASE_SUFFIX}"
 
 
 FORMAT_VERSION = 1
@@ -35,6 +44,10 @@ class Entry:
     source: str  # the spec this file came from, or "wiring" for files rendered from all specs
     sha256: str  # of the text written (the base)
     rendered: str = ""  # of the template output before formatting: same render, same base
+    # An open conflict: the hash of the output that conflicted (kept at pending_path), and of
+    # the file on disk when it was reported. Empty when there is none.
+    pending: str = ""
+    disk: str = ""
 
 
 @dataclass
@@ -50,7 +63,13 @@ class Manifest:
             return cls(root)
         data = json.loads(path.read_text(encoding="utf-8"))
         files = {
-            p: Entry(e["source"], e["sha256"], e.get("rendered", ""))
+            p: Entry(
+                e["source"],
+                e["sha256"],
+                e.get("rendered", ""),
+                e.get("pending", ""),
+                e.get("disk", ""),
+            )
             for p, e in data.get("files", {}).items()
         }
         return cls(root, files, dict(data.get("resources", {})))
@@ -58,19 +77,33 @@ class Manifest:
     def base(self, path: str) -> str | None:
         """The text the generator last wrote at ``path``, if it still has it."""
         entry = self.files.get(path)
-        base_file = self.root / base_path(path)
-        if entry is None or not base_file.is_file():
+        return self._read(base_path(path), entry.sha256 if entry else "")
+
+    def pending(self, path: str) -> str | None:
+        """The output that conflicted with the user's edits of ``path``, while the conflict is
+        open."""
+        entry = self.files.get(path)
+        return self._read(pending_path(path), entry.pending if entry else "")
+
+    def _read(self, relative: str, sha256: str) -> str | None:
+        """The text of ``relative`` if it still has the hash ``sha256``."""
+        file = self.root / relative
+        if not sha256 or not file.is_file():
             return None
-        text = base_file.read_text(encoding="utf-8")
-        return text if digest(text) == entry.sha256 else None
+        text = file.read_text(encoding="utf-8")
+        return text if digest(text) == sha256 else None
 
     def to_json(self) -> str:
         data = {
             "version": FORMAT_VERSION,
             "resources": dict(sorted(self.resources.items())),
-            "files": {
-                p: {"source": e.source, "sha256": e.sha256, "rendered": e.rendered}
-                for p, e in sorted(self.files.items())
-            },
+            "files": {p: _entry_json(e) for p, e in sorted(self.files.items())},
         }
         return json.dumps(data, indent=2) + "\n"
+
+
+def _entry_json(entry: Entry) -> dict[str, str]:
+    data = {"source": entry.source, "sha256": entry.sha256, "rendered": entry.rendered}
+    if entry.pending:
+        data |= {"pending": entry.pending, "disk": entry.disk}
+    return data

@@ -67,7 +67,13 @@ def resource_result(project: Project, result: Result, show_diff: bool) -> None:
             if change.writes:
                 _diff(change)
     for change in result.plan.conflicts:
-        if change.conflict_lines:
+        if change.markers:
+            where = ", ".join(str(n) for n in change.conflict_lines)
+            problem = (
+                f"not resolved: conflict markers at line(s) {where} (keep what you want"
+                " between them and delete the marker lines)"
+            )
+        elif change.conflict_lines:
             where = ", ".join(str(n) for n in change.conflict_lines)
             problem = f"your edits overlap the new output at line(s) {where}"
         else:
@@ -160,6 +166,12 @@ def _next_step(project: Project, result: Result) -> None:
         console.print(
             f"Next: edit the fields in {spec}, then run `scaffold resource"
             f" {' '.join(result.resources)}` again."
+        )
+    elif any(c.conflict_lines and not (c.text or c.markers) for c in result.plan.conflicts):
+        console.print(
+            "Next: run again with --force-conflicts to write both sides with conflict markers,"
+            " or merge the change in by hand; once you have edited the file, the next run"
+            " takes your version as resolved."
         )
     elif result.plan.conflicts:
         console.print("Next: resolve the conflicts above, then run the same command again.")

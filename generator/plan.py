@@ -8,7 +8,7 @@ from pathlib import Path
 
 import merge3
 
-from generator.manifest import Manifest
+from generator.manifest import Manifest, digest
 
 
 class Action(StrEnum):
@@ -33,6 +33,8 @@ class FileChange:
     disk: str | None  # what is on disk now
     text: str | None  # what will be written (None: nothing)
     conflict_lines: list[int] = field(default_factory=list)  # 1-based starts of conflicts
+    base: str | None = None  # what the decision was made against (None: no record of writing it)
+    markers: bool = False  # a conflict because the file still holds conflict markers
 
     @property
     def writes(self) -> bool:
@@ -69,8 +71,23 @@ def plan_files(
         base = manifest.base(path)
         if base is None and initial_bases:
             base = initial_bases.get(path)
+        base = _resolved_base(manifest, path, disk, base)
         changes.append(_decide(path, source, new, disk, base, force, force_conflicts))
     return Plan(changes)
+
+
+def _resolved_base(manifest: Manifest, path: str, disk: str | None, base: str | None) -> str | None:
+    """The base to merge against. After a conflict was reported and nothing written, the
+    user's next edit of the file is their resolution: from then on the output that conflicted
+    is its base, so the conflict is not reported again. A file put back as it was generated
+    (disk == base) is not a resolution: it takes the new output."""
+    entry = manifest.files.get(path)
+    if entry is None or not entry.pending or disk is None or disk == base:
+        return base
+    if digest(disk) == entry.disk:  # not touched since the conflict was reported
+        return base
+    pending = manifest.pending(path)
+    return pending if pending is not None else base
 
 
 def _decide(
@@ -83,7 +100,7 @@ def _decide(
     force_conflicts: bool,
 ) -> FileChange:
     def change(action: Action, text: str | None, lines: list[int] | None = None) -> FileChange:
-        return FileChange(path, action, source, new, disk, text, lines or [])
+        return FileChange(path, action, source, new, disk, text, lines or [], base)
 
     if disk is None:
         return change(Action.CREATE, new)
@@ -93,6 +110,9 @@ def _decide(
         return change(Action.OVERWRITE, new)
     if base is None:  # on disk, but not written by the generator
         return change(Action.CONFLICT, None)
+    markers = conflict_markers(disk)
+    if markers:  # a conflict not resolved yet: neither kept nor merged again
+        return FileChange(path, Action.CONFLICT, source, new, disk, None, markers, base, True)
     if disk == base:
         return change(Action.UPDATE, new)
     if new == base:
@@ -116,3 +136,21 @@ def three_way_merge(base: str, yours: str, theirs: str) -> tuple[str, list[int]]
     lines = list(merger.merge_lines(name_a="yours", name_b="scaffold", start_marker="<<<<<<<"))
     starts = [n for n, line in enumerate(lines, 1) if line.startswith("<<<<<<< yours")]
     return "".join(lines), starts
+
+
+def conflict_markers(text: str) -> list[int]:
+    """Where each block of conflict markers in ``text`` starts (1-based): a ``<<<<<<<`` line,
+    later a ``=======`` line, then a ``>>>>>>>`` line, each marker on a line of its own."""
+    starts: list[int] = []
+    start = 0  # the line of the open block's <<<<<<<, 0 when none is open
+    middle = False
+    for number, line in enumerate(text.splitlines(), 1):
+        marker, rest = line[:7], line[7:]
+        if marker == "<<<<<<<" and rest[:1] in ("", " "):
+            start, middle = number, False
+        elif start and line.rstrip() == "=======":
+            middle = True
+        elif start and middle and marker == ">>>>>>>" and rest[:1] in ("", " "):
+            starts.append(start)
+            start, middle = 0, False
+    return starts

@@ -149,6 +149,30 @@ def test_a_conflict_exits_1_and_names_the_file(in_project: Path) -> None:
     assert (in_project / "app/models/reviews.py").read_text(encoding="utf-8") == "# mine\n"
 
 
+def test_conflict_markers_left_in_a_file_are_reported_not_kept(in_project: Path) -> None:
+    assert scaffold("resource", "reviews").exit_code == 0
+    model = in_project / "app/models/reviews.py"
+    marked = (
+        model.read_text(encoding="utf-8")
+        + "<<<<<<< yours\nA = 1\n=======\nA = 2\n>>>>>>> scaffold\n"
+    )
+    model.write_text(marked, encoding="utf-8")
+    start = marked.splitlines().index("<<<<<<< yours") + 1
+
+    result = scaffold("resource", "reviews")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"conflict app/models/reviews.py: not resolved: conflict markers at line(s) {start}"
+        " (keep what you want between them and delete the marker lines); left as you had it"
+    ]
+    assert "kept" not in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "Next: resolve the conflicts above, then run the same command again."
+    )
+    assert model.read_text(encoding="utf-8") == marked
+
+
 @pytest.mark.parametrize("as_json", [False, True])
 def test_outside_a_project_exits_2_with_one_sentence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_json: bool

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.destroy import destroy_resources
 from generator.errors import ScaffoldError, SpecError
 from generator.formatting import Formatter
 from generator.generate import Options, Result, generate_resources
@@ -199,6 +200,122 @@ def test_overlapping_edit_is_a_conflict_and_the_file_is_left_alone(
     marked = read(root, SERVICE)
     assert "<<<<<<< yours\n" in marked and ">>>>>>> scaffold\n" in marked
     assert "review.title = review.title.strip()" in marked
+
+
+STRIP = "        review.title = review.title.strip()\n"
+# A unique field changes how the service saves (IntegrityError -> 409); optional, so the rows
+# already in the table need no value for it.
+WITH_OPTIONAL_VOUCHER = (
+    SPEC + "  voucher: {type: string, max_length: 20, unique: true, required: false}\n"
+)
+
+
+def conflicting_edit(root: Path) -> str:
+    """Edit the service where adding the voucher changes it too, and add the voucher to the
+    spec: the next run conflicts. Returns the edited service."""
+    service = read(root, SERVICE)
+    add = "        await self.repository.add(review)\n"
+    assert service.count(add) == 1
+    mine = service.replace(add, STRIP + add)
+    (root / SERVICE).write_text(mine, encoding="utf-8")
+    write_spec(root, WITH_OPTIONAL_VOUCHER)
+    return mine
+
+
+def resolve_by_hand(new: str) -> str:
+    """The generator's new service with the user's line merged in, as a person would."""
+    add = "            await self.repository.add(review)\n"
+    assert new.count(add) == 1
+    return new.replace(add, "    " + STRIP + add)
+
+
+def test_a_conflict_resolved_by_hand_is_not_reported_again(
+    generated: Callable[[str], Path],
+) -> None:
+    root = generated(SPEC)
+    mine = conflicting_edit(root)
+    [conflict] = generate(root).plan.conflicts
+    assert [c.path for c in generate(root).plan.conflicts] == [SERVICE]  # not edited: still open
+    assert read(root, SERVICE) == mine
+
+    resolved = resolve_by_hand(conflict.new)
+    (root / SERVICE).write_text(resolved, encoding="utf-8")
+    result = generate(root)
+
+    assert result.plan.conflicts == []
+    assert actions(result)[SERVICE] is Action.KEPT
+    assert read(root, SERVICE) == resolved
+    assert Manifest.load(root).base(SERVICE) == conflict.new  # the resolution's base
+    assert not (root / ".scaffold/pending").exists()
+    assert actions(generate(root))[SERVICE] is Action.KEPT
+
+
+def test_a_hand_resolved_file_merges_later_changes_against_the_output_it_resolved(
+    generated: Callable[[str], Path],
+) -> None:
+    root = generated(SPEC)
+    conflicting_edit(root)
+    [conflict] = generate(root).plan.conflicts
+    (root / SERVICE).write_text(resolve_by_hand(conflict.new), encoding="utf-8")
+    write_spec(root, WITH_OPTIONAL_VOUCHER + "cache: {ttl: 60}\n")
+
+    result = generate(root)
+
+    assert actions(result)[SERVICE] is Action.MERGED
+    service = read(root, SERVICE)
+    assert STRIP.strip() in service and "another review already has this voucher" in service
+    assert service != conflict.new and "<<<<<<<" not in service
+
+
+def test_a_file_put_back_as_generated_after_a_conflict_takes_the_new_output(
+    generated: Callable[[str], Path],
+) -> None:
+    root = generated(SPEC)
+    original = read(root, SERVICE)
+    conflicting_edit(root)
+    [conflict] = generate(root).plan.conflicts
+    (root / SERVICE).write_text(original, encoding="utf-8")  # the user gives up their edit
+
+    result = generate(root)
+
+    assert actions(result)[SERVICE] is Action.UPDATE
+    assert read(root, SERVICE) == conflict.new
+
+
+def test_destroy_forgets_an_open_conflict(generated: Callable[[str], Path]) -> None:
+    root = generated(SPEC)
+    conflicting_edit(root)
+    generate(root)
+    assert (root / ".scaffold/pending").is_dir()
+    destroy_resources(Project.find(root), ["reviews"])
+    assert not (root / ".scaffold/pending").exists()
+    assert read(root, SERVICE)  # edited: kept
+
+
+def test_conflict_markers_left_in_a_file_are_an_unresolved_conflict(
+    generated: Callable[[str], Path],
+) -> None:
+    root = generated(SPEC)
+    conflicting_edit(root)
+    generate(root, force_conflicts=True)
+    marked = read(root, SERVICE)
+    start = marked.splitlines().index("<<<<<<< yours") + 1
+
+    for force_conflicts in (False, True):
+        result = generate(root, force_conflicts=force_conflicts)
+        [conflict] = result.plan.conflicts
+        assert (conflict.path, conflict.markers, conflict.conflict_lines) == (
+            SERVICE,
+            True,
+            [start],
+        )
+        assert read(root, SERVICE) == marked  # neither "kept" nor marked again
+
+    (root / SERVICE).write_text(
+        resolve_by_hand(Manifest.load(root).base(SERVICE) or ""), encoding="utf-8"
+    )
+    result = generate(root)
+    assert result.plan.conflicts == [] and actions(result)[SERVICE] is Action.KEPT
 
 
 def test_force_overwrites_an_edited_file(generated: Callable[[str], Path]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.manifest import Entry, Manifest, base_path, digest
-from generator.plan import Action, FileChange, plan_files, three_way_merge
+from generator.plan import Action, FileChange, conflict_markers, plan_files, three_way_merge
 
 PATH = "app/services/reviews.py"
 SOURCE = "specs/reviews.yaml"
@@ -127,6 +127,44 @@ def test_force_conflicts_does_not_replace_a_file_scaffold_never_wrote(tmp_path: 
     change = decide(tmp_path, manifest, BASE, force_conflicts=True)
     assert change.action is Action.CONFLICT
     assert not change.writes
+
+
+MARKED = edit(BASE, 4, "<<<<<<< yours\nmy line\n=======\ngenerated line\n>>>>>>> scaffold")
+
+
+@pytest.mark.parametrize("new", [BASE, edit(BASE, 9, "generated since")])
+def test_a_file_with_conflict_markers_is_an_unresolved_conflict(tmp_path: Path, new: str) -> None:
+    # Not "kept" (the generator has nothing new) and not merged again (markers in markers).
+    manifest = project(tmp_path, disk=MARKED, base=BASE)
+    for force_conflicts in (False, True):
+        change = decide(tmp_path, manifest, new, force_conflicts=force_conflicts)
+        assert (change.action, change.markers, change.conflict_lines) == (
+            Action.CONFLICT,
+            True,
+            [4],
+        )
+        assert change.text is None and not change.writes
+
+
+def test_force_overwrites_a_file_with_conflict_markers(tmp_path: Path) -> None:
+    change = decide(tmp_path, project(tmp_path, disk=MARKED, base=BASE), BASE, force=True)
+    assert change.action is Action.OVERWRITE and change.text == BASE
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        ("a\n<<<<<<< yours\nb\n=======\nc\n>>>>>>> scaffold\nd\n", [2]),
+        ("<<<<<<< HEAD\nb\n||||||| base\nx\n=======\nc\n>>>>>>> branch\n" * 2, [1, 8]),
+        ("<<<<<<<\nb\n=======\nc\n>>>>>>>", [1]),
+        ("title\n=======\n", []),  # a reStructuredText underline alone
+        ("<<<<<<< yours\nb\n>>>>>>> scaffold\n", []),  # no middle
+        ("x = '<<<<<<< yours'\n=======\n>>>>>>> scaffold\n", []),  # not at a line start
+        ("<<<<<<<< eight\n=======\n>>>>>>> scaffold\n", []),
+    ],
+)
+def test_conflict_markers_are_found_only_as_whole_blocks(text: str, starts: list[int]) -> None:
+    assert conflict_markers(text) == starts
 
 
 def test_a_tampered_base_is_not_trusted(tmp_path: Path) -> None:
