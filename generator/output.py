@@ -36,14 +36,45 @@ NAMES_MAX = 5  # past this many resources, a batch is summed up rather than list
 
 
 def project_created(destination: Path, stack: str) -> None:
+    """What was made and the next steps: the project's venv for pytest and uvicorn, and this
+    scaffold (not installed in that venv) for scaffold commands."""
+    notes = [
+        (f"{scaffold_command()} resource reviews", "writes specs/reviews.yaml, then generates"),
+        ("uvicorn app.main:app --reload", "http://127.0.0.1:8000/docs"),
+    ]
+    width = max(len(command) for command, _ in notes)
     console.print(f"[green]Created[/] {destination} ({stack})")
     console.print("Next:")
     console.print(f"  cd {shlex.quote(str(destination))}", markup=False)
     console.print(
         "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'", markup=False
     )
-    console.print("  scaffold resource reviews      # writes specs/reviews.yaml, then generates")
-    console.print("  uvicorn app.main:app --reload  # http://127.0.0.1:8000/docs")
+    for command, note in notes:
+        console.print(f"  {command:<{width}}  # {note}", markup=False)
+    console.print(
+        "pytest and uvicorn run in the project's venv; scaffold is not installed there:"
+        " run it as above, the one that made this project.",
+        markup=False,
+    )
+
+
+def scaffold_command() -> str:
+    """How to run this scaffold from inside a new project, whose venv does not have it:
+    `scaffold` when that is this one on the PATH (and stays there when the project's venv is
+    activated), else this one's full path."""
+    import os
+    import shutil
+    import sys
+
+    mine = shutil.which("scaffold", path=str(Path(sys.executable).parent))
+    if mine is None:  # run from a checkout, not installed
+        return f"{shlex.quote(sys.executable)} -m generator"
+    on_path = shutil.which("scaffold")
+    venv = os.environ.get("VIRTUAL_ENV")  # its bin/ leaves the PATH when another is activated
+    in_venv = venv is not None and Path(venv).absolute() in Path(mine).absolute().parents
+    if on_path and Path(on_path).resolve() == Path(mine).resolve() and not in_venv:
+        return "scaffold"
+    return shlex.quote(str(Path(mine).absolute()))
 
 
 def resource_result(project: Project, result: Result, show_diff: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -325,6 +326,59 @@ def test_new_as_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert json.loads(result.stdout) == {"ok": True, "project": "My Shop", "stack": "fastapi"}
     assert (tmp_path / "My Shop" / "scaffold.toml").is_file()
     assert 'name = "my-shop"' in (tmp_path / "My Shop" / "pyproject.toml").read_text()
+
+
+@pytest.fixture
+def tools_venv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This scaffold as if installed in a venv of its own, tools/bin/ (beside its python)."""
+    bin_dir = tmp_path / "tools" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "scaffold").write_text("#!/bin/sh\n", encoding="utf-8")
+    (bin_dir / "scaffold").chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(bin_dir / "python"))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return bin_dir
+
+
+def next_steps(output: str) -> list[str]:
+    return output.splitlines()[output.splitlines().index("Next:") + 1 :]
+
+
+def test_new_says_to_run_this_scaffold_by_its_path_not_from_the_projects_venv(
+    tools_venv: Path,
+) -> None:
+    result = scaffold("new", "shop", "--no-input")
+    assert result.exit_code == 0, result.output
+    scaffold_line = f"  {tools_venv / 'scaffold'} resource reviews"
+    assert next_steps(result.stdout) == [
+        "  cd shop",
+        "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'",
+        f"{scaffold_line}  # writes specs/reviews.yaml, then generates",
+        f"{'  uvicorn app.main:app --reload':<{len(scaffold_line)}}  # http://127.0.0.1:8000/docs",
+        "pytest and uvicorn run in the project's venv; scaffold is not installed there:"
+        " run it as above, the one that made this project.",
+    ]
+
+
+def test_new_says_scaffold_when_this_one_is_on_the_path(
+    tools_venv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", f"{tools_venv}{os.pathsep}{os.environ['PATH']}")
+    result = scaffold("new", "shop", "--no-input")
+    assert next_steps(result.stdout)[2].split("#")[0].strip() == "scaffold resource reviews"
+    # On the PATH only because its venv is active: activating the project's venv drops it.
+    monkeypatch.setenv("VIRTUAL_ENV", str(tools_venv.parent))
+    result = scaffold("new", "shop2", "--no-input")
+    assert next_steps(result.stdout)[2].split("#")[0].strip() == (
+        f"{tools_venv / 'scaffold'} resource reviews"
+    )
+
+
+def test_the_project_readme_says_scaffold_is_not_in_its_venv(template_project: Path) -> None:
+    readme = " ".join((template_project / "README.md").read_text(encoding="utf-8").split())
+    assert "`scaffold`, which generates resources, is not installed in it" in readme
+    assert "Run it with the scaffold you made this project with" in readme
 
 
 def test_new_into_a_folder_that_is_not_empty(
