@@ -2,10 +2,12 @@
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.users import User
+from app.utils.pagination import Page, PageParams
+from app.validators.users import UserListQuery
 
 
 class UserRepository:
@@ -13,6 +15,23 @@ class UserRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def list_page(self, query: UserListQuery) -> Page[User]:
+        """A page of users, oldest account first."""
+        statement = self._filtered(query)
+        count = select(func.count()).select_from(statement.subquery())
+        total = await self.session.scalar(count)
+        params = PageParams(page=query.page, limit=query.limit)
+        ordered = statement.order_by(User.created_at, User.id)
+        page = ordered.offset(params.offset).limit(params.limit)
+        items = list(await self.session.scalars(page))
+        return Page(items=items, total=total or 0, params=params)
+
+    def _filtered(self, query: UserListQuery) -> Select[User]:
+        statement = select(User)
+        if query.email is not None:
+            statement = statement.where(User.email == query.email.lower())
+        return statement
 
     async def get(self, user_id: uuid.UUID) -> User | None:
         return await self.session.get(User, user_id)
