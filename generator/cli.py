@@ -154,7 +154,8 @@ def destroy(
 ) -> None:
     """Remove a resource's generated files that you have not edited, and rewire the routes.
 
-    Files you edited are kept and listed; the spec stays in specs/.
+    Files you edited are kept and listed. The spec moves to specs/.destroyed/, where
+    `scaffold resource --all` does not look; move it back to generate the resource again.
 
     Example: scaffold destroy reviews
     """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from generator.apply import apply_plan
 from generator.errors import ScaffoldError
@@ -23,6 +24,10 @@ class DestroyResult:
     rewired: Plan = field(default_factory=lambda: Plan([]))
     written: bool = False
     migration: str | None = None  # the revision that drops the tables
+    moved_specs: dict[str, str] = field(default_factory=dict)  # spec -> where it was put aside
+
+
+DESTROYED_DIR = ".destroyed"  # in the specs folder: where destroyed resources' specs go
 
 
 def destroy_resources(project: Project, names: list[str], dry_run: bool = False) -> DestroyResult:
@@ -45,6 +50,12 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
     specs = {manifest.resources.pop(p) for p in plurals}
     result = DestroyResult(plurals)
     deletions: dict[str, str | None] = {}
+    for spec in sorted(specs):
+        moved = _put_aside(project, spec, set(result.moved_specs.values()))
+        if moved is not None:
+            result.moved_specs[spec] = moved
+            deletions[moved] = (project.root / spec).read_text(encoding="utf-8")
+            deletions[spec] = None
     for path, entry in sorted(manifest.files.items()):
         if entry.source not in specs:
             continue
@@ -79,3 +90,20 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
         apply_plan(project.root, result.rewired, manifest, extra=deletions)
         result.written = True
     return result
+
+
+def _put_aside(project: Project, spec: str, taken: set[str]) -> str | None:
+    """Where the spec of a destroyed resource goes, so `scaffold resource --all` (which reads
+    only the specs folder itself) does not generate it again: specs/.destroyed/<name>, or
+    <stem>-2<suffix> and so on when a spec of that name was put aside before. None when the
+    spec is already gone."""
+    if not (project.root / spec).is_file():
+        return None
+    source = PurePosixPath(spec)
+    folder = source.parent / DESTROYED_DIR
+    for n in range(1, 1000):
+        name = source.name if n == 1 else f"{source.stem}-{n}{source.suffix}"
+        target = str(folder / name)
+        if target not in taken and not (project.root / target).exists():
+            return target
+    raise ScaffoldError(f"{folder}/ holds too many specs named like {source.name}; clear it out")

@@ -254,6 +254,27 @@ def destroy_result(result: DestroyResult) -> None:
             console.print(f"  [cyan]{change.action.value:<10}[/] {change.path}")
     if result.migration:
         console.print(f"  [green]{'create':<10}[/] {result.migration}")
+    for spec, moved in result.moved_specs.items():
+        console.print(f"  [magenta]{'move':<10}[/] {spec} to {moved}")
+    if result.moved_specs:
+        verb = "Moved" if result.written else "Would move"
+        [(spec, moved), *others] = result.moved_specs.items()
+        if others:
+            names = ", ".join(PurePosixPath(s).stem for s in result.moved_specs)
+            console.print(
+                f"{verb} the specs aside so `scaffold resource --all` does not bring {names}"
+                " back; to generate one again, move its spec back to"
+                f" {PurePosixPath(spec).parent}/ and run `scaffold resource NAME`.",
+                markup=False,
+            )
+        else:
+            name = PurePosixPath(spec).stem
+            console.print(
+                f"{verb} the spec aside so `scaffold resource --all` does not bring {name}"
+                f" back; to generate it again, move {moved} back to"
+                f" {PurePosixPath(spec).parent}/ and run `scaffold resource {name}`.",
+                markup=False,
+            )
     if result.kept:
         console.print("Next: the kept files may still import what was removed; review them.")
 
@@ -267,4 +288,5 @@ def destroy_json(result: DestroyResult) -> dict[str, Any]:
         "kept": result.kept,
         "rewired": [c.path for c in result.rewired.changes if c.writes],
         "migration": result.migration,
+        "moved_specs": [{"from": s, "to": to} for s, to in result.moved_specs.items()],
     }

@@ -219,6 +219,49 @@ def test_a_name_that_is_not_a_word_exits_2(in_project: Path) -> None:
     assert result.stderr.startswith("error: '2 reviews!' is not a resource name")
 
 
+def test_destroy_moves_the_spec_aside_so_all_does_not_bring_it_back(in_project: Path) -> None:
+    assert scaffold("resource", "reviews", "courses").exit_code == 0
+    spec = (in_project / "specs/reviews.yaml").read_text(encoding="utf-8")
+
+    dry = scaffold("destroy", "reviews", "--dry-run")
+    assert "  move       specs/reviews.yaml to specs/.destroyed/reviews.yaml" in dry.stdout
+    assert "Would move the spec aside" in dry.stdout
+    assert (in_project / "specs/reviews.yaml").is_file()
+
+    result = scaffold("destroy", "reviews")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "  move       specs/reviews.yaml to specs/.destroyed/reviews.yaml" in lines
+    assert lines[-1] == (
+        "Moved the spec aside so `scaffold resource --all` does not bring reviews back; to"
+        " generate it again, move specs/.destroyed/reviews.yaml back to specs/ and run"
+        " `scaffold resource reviews`."
+    )
+    assert not (in_project / "specs/reviews.yaml").exists()
+    assert (in_project / "specs/.destroyed/reviews.yaml").read_text(encoding="utf-8") == spec
+
+    again = scaffold("resource", "--all")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[0] == "Generated courses (fastapi)"
+    assert not (in_project / "app/services/reviews.py").exists()
+
+
+def test_destroy_as_json_says_where_the_spec_went(in_project: Path) -> None:
+    assert scaffold("resource", "reviews").exit_code == 0
+    assert scaffold("destroy", "reviews").exit_code == 0
+    assert scaffold("resource", "reviews").exit_code == 0  # a new starter spec
+    result = scaffold("destroy", "reviews", "--json")
+    assert result.exit_code == 0, result.output
+    # A spec put aside before is not replaced: the second goes beside it.
+    assert json.loads(result.stdout)["moved_specs"] == [
+        {"from": "specs/reviews.yaml", "to": "specs/.destroyed/reviews-2.yaml"}
+    ]
+    assert sorted(p.name for p in (in_project / "specs/.destroyed").iterdir()) == [
+        "reviews-2.yaml",
+        "reviews.yaml",
+    ]
+
+
 def test_validate_good_specs(in_project: Path) -> None:
     (in_project / "specs/reviews.yaml").write_text(GOOD, encoding="utf-8")
     (in_project / "specs/courses.yaml").write_text("fields: {name: string}\n", encoding="utf-8")

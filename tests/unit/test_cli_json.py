@@ -41,6 +41,9 @@ def test_every_command_speaks_json(tmp_path: Path) -> None:
 
     code, destroyed = run_json("destroy", "pets", cwd=project)
     assert code == 0 and "app/models/pets.py" in destroyed["removed"]  # type: ignore[operator]
+    assert destroyed["moved_specs"] == [
+        {"from": "specs/pets.yaml", "to": "specs/.destroyed/pets.yaml"}
+    ]
 
     (project / "specs" / "pets.yaml").write_text("fields: {name: strng}\n", encoding="utf-8")
     code, failed = run_json("resource", "pets", cwd=project)
