@@ -253,6 +253,19 @@ class ResourceContext:
         return names + (["created_at", "updated_at"] if self.timestamps else ["id"])
 
     @property
+    def sort_types(self) -> dict[str, str]:
+        """The spec type of each field ?sort= accepts."""
+        types = {f.name: f.type for f in self.fields}
+        return {
+            key: types.get(key, "uuid" if key == "id" else "datetime") for key in self.sort_fields
+        }
+
+    @property
+    def unstorable_sort_values(self) -> dict[str, str]:
+        """Per sort key, JSON text of a value its column cannot hold (crafted cursors)."""
+        return {key: samples.unstorable_json(kind) for key, kind in self.sort_types.items()}
+
+    @property
     def default_sort(self) -> str:
         return "created_at" if self.timestamps else "id"
 
@@ -480,6 +493,7 @@ def _samples(spec: ResourceSpec) -> dict[str, Any]:
         "payloads": [samples.valid_payload(data, n) for n in range(3)],
         "required_payload": samples.required_payload(data),
         "update_payload": samples.update_payload(data),
+        "respelled_payload": samples.respelled_payload(data),
         "invalid": samples.invalid_cases(data),
         "missing": samples.missing_cases(data),
         # What a create without the optional fields stores for each of them.
@@ -511,6 +525,7 @@ def _field(
         for key, value in type_map.items()
         if isinstance(value, str) and key != "default"
     }
+    spelled.setdefault("query", spelled["schema"])
     if spec.default is not None:
         text = literal(spec.default)
         spelled["default"] = type_map.get("default", "{literal}").format(literal=text)

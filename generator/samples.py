@@ -12,7 +12,7 @@ import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -88,6 +88,35 @@ def update_payload(fields: Fields, n: int = 0) -> dict[str, object]:
     for name in fields:
         return {name: current[name]}
     return {}
+
+
+def respelled_payload(fields: Fields, n: int = 0) -> dict[str, object] | None:
+    """``valid_payload(fields, n)`` with the same values spelled otherwise: decimals in
+    exponent form (`1.99E+1`), datetimes at a +07:00 offset. An API answers it with the
+    stored form (the field's scale, UTC), exactly what a later read returns; None when no
+    field can be spelled otherwise."""
+    payload = valid_payload(fields, n)
+    changed = False
+    for name, spec in fields.items():
+        value = payload[name]
+        if spec["type"] == "decimal" and isinstance(value, str):
+            payload[name] = f"{Decimal(value):E}"
+            changed = True
+        elif spec["type"] == "datetime" and isinstance(value, str):
+            offset = timezone(timedelta(hours=7))
+            payload[name] = datetime.fromisoformat(value).astimezone(offset).isoformat()
+            changed = True
+    return payload if changed else None
+
+
+def unstorable_json(kind: str) -> str:
+    """JSON text of a value that no column of this spec type can hold (a crafted cursor's
+    sort value): 10**23 overflows every integer and decimal column, 1e400 is infinite."""
+    if kind in ("integer", "bigint", "decimal"):
+        return "1" + "0" * 23
+    if kind == "float":
+        return "1e400"
+    return '"\\u0000"'  # NUL: no text, date, time or id
 
 
 def invalid_payload(fields: Fields, case: InvalidCase, n: int = 0) -> dict[str, object]:
@@ -292,6 +321,8 @@ def _invalid(spec: FieldSpec) -> list[tuple[str, object]]:
             fraction = middle + 0.5 if abs(middle) < 2**50 else f"{middle}.5"
             out.append(("not_an_integer", fraction))
         out.append(("wrong_type", "not-a-number"))
+        # Strict JSON: a numeric string and a boolean are not integers.
+        out += [("numeric_string", str(max(lo, min(hi, 1)))), ("boolean", True)]
     elif kind == "float":
         for slug, bound, sign in (
             ("below_min", spec.get("min"), -1),
@@ -302,6 +333,9 @@ def _invalid(spec: FieldSpec) -> list[tuple[str, object]]:
                 if math.isfinite(value):
                     out.append((slug, value))
         out += [("not_a_number", "NaN"), ("infinite", "Infinity"), ("wrong_type", "not-a-number")]
+        # Strict JSON: a numeric string (of a value in range) and a boolean are not numbers.
+        in_range = next((b for b in (spec.get("min"), spec.get("max")) if b is not None), 0)
+        out += [("numeric_string", str(float(in_range))), ("boolean", True)]
     elif kind in ("string", "text"):
         min_length, max_length = length_bounds(spec)
         if min_length > 0:
@@ -312,7 +346,8 @@ def _invalid(spec: FieldSpec) -> list[tuple[str, object]]:
             out.append(("holds_nul", "\x00".ljust(max(min_length, 1), "x")))
         out.append(("wrong_type", 12345))
     elif kind == "boolean":
-        out.append(("wrong_type", "maybe"))
+        # Strict JSON: neither "true" nor 1 is a boolean.
+        out += [("wrong_type", "maybe"), ("boolean_string", "true"), ("number", 1)]
     elif kind == "email":
         out += [("not_an_email", "not-an-email"), ("wrong_type", 12345)]
     elif kind == "enum":
@@ -322,10 +357,10 @@ def _invalid(spec: FieldSpec) -> list[tuple[str, object]]:
         out += [("not_in_values", wrong), ("wrong_type", 12345)]
     elif kind == "date":
         out += [("not_a_date", "not-a-date"), ("impossible_date", "2024-02-30")]
-        out.append(("wrong_type", True))
+        out += [("wrong_type", True), ("number", 1700000000)]
     elif kind == "datetime":
         out += [("naive_datetime", "2024-01-15T10:30:00"), ("not_a_datetime", "not-a-datetime")]
-        out.append(("wrong_type", True))
+        out += [("wrong_type", True), ("number", 1700000000)]
     elif kind == "uuid":
         out += [("not_a_uuid", "not-a-uuid"), ("wrong_type", 12345)]
     elif kind == "url":
@@ -339,7 +374,10 @@ def _invalid(spec: FieldSpec) -> list[tuple[str, object]]:
         ):
             if bound is not None:
                 out.append((slug, str(Decimal(str(bound)) + step)))
-        out.append(("wrong_type", "not-a-number"))
+        out += [("wrong_type", "not-a-number"), ("boolean", True)]
+    elif kind == "json":
+        # NUL anywhere in a JSON value, keys included, is refused (PostgreSQL cannot store it).
+        out += [("nul_in_key", {"a\x00b": 1}), ("nul_in_value", ["ok", {"k": "\x00"}])]
     if spec.get("required"):
         out.append(("null", None))
     return out

@@ -7,7 +7,7 @@ import math
 import re
 import typing
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
@@ -472,6 +472,9 @@ def _check_default(spec: FieldSpec, value: Any) -> Any:
         raise ValueError(f"default {value!r} is not a valid {t}") from None
     if isinstance(parsed, datetime) and parsed.tzinfo is None:
         raise ValueError(f"default {value!r} needs a timezone (for example 2024-01-01T00:00:00Z)")
+    if isinstance(parsed, datetime):
+        # In the form the API returns it: UTC, `Z`.
+        return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
     return str(value)
 
 
@@ -495,7 +498,8 @@ def _decimal_default(spec: FieldSpec, value: Any) -> str:
         raise ValueError(f"default {value} is below min ({_num(spec.min)})")
     if spec.max is not None and number > Decimal(str(spec.max)):
         raise ValueError(f"default {value} is above max ({_num(spec.max)})")
-    return str(number)
+    # In the form the API returns it: at the field's scale (`1E+1` at scale 2 is `10.00`).
+    return str(number.quantize(Decimal(1).scaleb(-spec.decimal_scale)))
 
 
 def _list(words: typing.Iterable[str]) -> str:

@@ -165,8 +165,12 @@ def admin_headers(server: str, project: Path, python: Path, served_database: str
     return {"Authorization": f"Bearer {response.json()['data']['access_token']}"}
 
 
+STARTUP_SECONDS = 120
+
+
 def _wait_until_up(base_url: str, process: subprocess.Popen[str], log_path: Path) -> None:
-    deadline = time.monotonic() + 30
+    # Importing an app of many resources takes seconds, more on a busy machine.
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             output = log_path.read_text()
@@ -177,4 +181,7 @@ def _wait_until_up(base_url: str, process: subprocess.Popen[str], log_path: Path
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    pytest.fail("uvicorn did not answer /health within 30 s", pytrace=False)
+    output = log_path.read_text()
+    pytest.fail(
+        f"uvicorn did not answer /health within {STARTUP_SECONDS} s:\n{output}", pytrace=False
+    )

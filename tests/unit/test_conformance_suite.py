@@ -73,6 +73,7 @@ EXPECTED_FAILURES = {
         "patch_invalid_seen_at_naive_datetime",
         "patch_invalid_seen_at_not_a_datetime",
         "patch_invalid_seen_at_wrong_type",
+        "patch_invalid_seen_at_number",
     },
     "ignores_min": {
         "create_invalid_rating_below_min",

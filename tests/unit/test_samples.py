@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -80,8 +81,12 @@ def violations(spec: dict[str, Any], value: object) -> set[str]:
                 parsed = float(value)
             except ValueError:
                 return {"wrong_type"}
-            return {"not_a_number"} if math.isnan(parsed) else {"infinite"}
-        if isinstance(value, bool) or not isinstance(value, int | float):
+            if math.isnan(parsed):
+                return {"not_a_number"}
+            return {"infinite"} if math.isinf(parsed) else {"numeric_string"}
+        if isinstance(value, bool):
+            return {"boolean"}  # strict JSON: true is not 1
+        if not isinstance(value, int | float):
             return {"wrong_type"}
         if kind == "integer" and not float(value).is_integer():
             return {"not_an_integer"}
@@ -99,7 +104,13 @@ def violations(spec: dict[str, Any], value: object) -> set[str]:
             found.add("above_int32_range")
         return found
     if kind == "boolean":
-        return set() if isinstance(value, bool) else {"wrong_type"}
+        if isinstance(value, bool):
+            return set()
+        if value in ("true", "false"):
+            return {"boolean_string"}
+        return {"number"} if isinstance(value, int | float) else {"wrong_type"}
+    if kind in ("date", "datetime") and not isinstance(value, bool | str):
+        return {"number"} if isinstance(value, int | float) else {"wrong_type"}
     if not isinstance(value, str):
         return {"wrong_type"}
     if kind in ("string", "text"):
@@ -191,7 +202,10 @@ def pydantic_model(fields: dict[str, dict[str, Any]]) -> type[BaseModel]:
 
 def accepts(fields: dict[str, dict[str, Any]], payload: dict[str, object]) -> bool:
     try:
-        pydantic_model(fields).model_validate_json(json.dumps(payload, allow_nan=False))
+        # Strict JSON, as the contract wants: "5" is not a number, 1 not a boolean.
+        pydantic_model(fields).model_validate_json(
+            json.dumps(payload, allow_nan=False), strict=True
+        )
     except ValidationError:
         return False
     return True
@@ -454,13 +468,22 @@ def new_type_violations(spec: dict[str, Any], value: object) -> set[str]:
     if value is None:
         return {"null"} if spec["required"] else set()
     if kind == "json":
-        json.dumps(value, allow_nan=False)
-        return set()
+        text = json.dumps(value, allow_nan=False)
+        if "\\u0000" not in text:
+            return set()
+        keys = [k for item in _json_items(value) if isinstance(item, dict) for k in item]
+        return {"nul_in_key"} if any("\x00" in k for k in keys) else {"nul_in_value"}
+    if isinstance(value, bool) and kind in ("bigint", "decimal"):
+        return {"boolean"}  # strict JSON: true is not a number
     if kind == "bigint":
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        if not isinstance(value, int | float | str):
             return {"wrong_type"}
         if isinstance(value, str):
-            return {"wrong_type"}
+            try:
+                float(value)
+            except ValueError:
+                return {"wrong_type"}
+            return {"numeric_string"}
         if not float(value).is_integer():
             return {"not_an_integer"}
         found = set()
@@ -505,6 +528,25 @@ def new_type_violations(spec: dict[str, Any], value: object) -> set[str]:
     return found
 
 
+def _json_items(value: object) -> list[object]:
+    """Every value inside a JSON value, itself included."""
+    items, pending = [], [value]
+    while pending:
+        item = pending.pop()
+        items.append(item)
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return items
+
+
+def _no_nul(value: Any) -> Any:
+    if "\\u0000" in json.dumps(value):
+        raise ValueError("NUL")
+    return value
+
+
 def new_type_model(spec: dict[str, Any]) -> type[BaseModel]:
     """The schema a careful backend would write for one field of a new type."""
     kind = spec["type"]
@@ -527,7 +569,7 @@ def new_type_model(spec: dict[str, Any]) -> type[BaseModel]:
     elif kind == "url":
         annotation = HttpUrl
     else:
-        annotation = JsonValue
+        annotation = Annotated[JsonValue, AfterValidator(_no_nul)]
     model: type[BaseModel] = create_model(
         "Create", __config__=ConfigDict(extra="forbid"), value=(annotation, ...)
     )
@@ -536,7 +578,8 @@ def new_type_model(spec: dict[str, Any]) -> type[BaseModel]:
 
 def new_type_accepts(spec: dict[str, Any], value: object) -> bool:
     try:
-        new_type_model(spec).model_validate_json(json.dumps({"value": value}, allow_nan=False))
+        document = json.dumps({"value": value}, allow_nan=False)
+        new_type_model(spec).model_validate_json(document, strict=True)
     except ValidationError:
         return False
     return value is not None or spec["type"] != "json" or not spec["required"]
@@ -631,6 +674,7 @@ def test_decimal_invalid_cases() -> None:
         "price_too_many_places": "1.031",
         "price_too_many_digits": "99999",
         "price_wrong_type": "not-a-number",
+        "price_boolean": True,
         "price_null": None,
     }
 

@@ -87,12 +87,15 @@ def test_defaults_are_normalised_to_their_type() -> None:
         "  count: {type: integer, default: 2.0}\n"
         "  seen: {type: datetime, default: 2024-01-01T10:00:00+02:00}\n"
         "  day: {type: date, default: 2024-02-29}\n"
+        "  price: {type: decimal, scale: 2, default: 1E+1}\n"
     )
     fields = spec.fields
     assert fields["score"].default == 1.0 and isinstance(fields["score"].default, float)
     assert fields["count"].default == 2 and isinstance(fields["count"].default, int)
-    assert fields["seen"].default == "2024-01-01T10:00:00+02:00"
+    # Datetimes and decimals in the form the API returns them: UTC; the field's scale.
+    assert fields["seen"].default == "2024-01-01T08:00:00Z"
     assert fields["day"].default == "2024-02-29"
+    assert fields["price"].default == "10.00"
 
 
 def test_load_spec_reads_a_file_and_names_it_after_its_stem(tmp_path: Path) -> None:
@@ -413,7 +416,7 @@ def test_every_new_key_loads() -> None:
     assert (fields["title"].filter, fields["title"].sort) == (True, True)
     assert fields["views"].max == 2**63 - 1
     price, fee = fields["price"], fields["fee"]
-    assert (price.decimal_precision, price.decimal_scale, price.default) == (8, 3, "1.5")
+    assert (price.decimal_precision, price.decimal_scale, price.default) == (8, 3, "1.500")
     assert (fee.precision, fee.scale, fee.decimal_precision, fee.decimal_scale) == (
         None,
         None,
@@ -737,9 +740,9 @@ def test_new_type_default_that_does_not_fit(field: str, needle: str, message: st
 
 @pytest.mark.parametrize(
     ("default", "kept"),
-    [("1.25", "1.25"), ("'0.5'", "0.5"), ("7", "7"), ("-12345678.99", "-12345678.99")],
+    [("1.25", "1.25"), ("'0.5'", "0.50"), ("7", "7.00"), ("-12345678.99", "-12345678.99")],
 )
-def test_decimal_default_is_kept_exact_as_a_string(default: str, kept: str) -> None:
+def test_decimal_default_is_kept_exact_at_its_scale(default: str, kept: str) -> None:
     field = load(f"fields:\n  x: {{type: decimal, default: {default}}}\n").fields["x"]
     assert field.default == kept
 

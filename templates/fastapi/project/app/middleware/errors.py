@@ -57,6 +57,12 @@ def _field(location: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in path)
 
 
+def _message(error: Any) -> str:
+    # pydantic prefixes a validator's own message with "Value error, ": the client needs
+    # only the message.
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -110,7 +116,7 @@ def register_error_handlers(app: FastAPI) -> None:
                 {"reason": malformed.get("ctx", {}).get("error")},
             )
         details = [
-            {"field": _field(e["loc"]), "message": e["msg"], "type": e["type"]}
+            {"field": _field(e["loc"]), "message": _message(e), "type": e["type"]}
             for e in errors
         ]
         return error_response(

@@ -3,9 +3,13 @@
 import base64
 import binascii
 import json
+import math
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
+
+from sqlalchemy.types import TypeDecorator
 
 SortKey = tuple[str, bool]  # (field, descending)
 
@@ -59,19 +63,72 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
     return position
 
 
-def cursor_position(
-    position: dict[str, Any], value_type: type[Any]
-) -> tuple[Any, uuid.UUID]:
-    """The sort value and id a cursor points after, as the column's Python types."""
+def cursor_position(position: dict[str, Any], column: Any) -> tuple[Any, uuid.UUID]:
+    """The sort value and id a cursor points after, as the column's Python types, checked
+    as a filter on that column is: a value the column cannot hold is not one of ours."""
     try:
-        raw = position["value"]
-        value = (
-            value_type.fromisoformat(raw)
-            if value_type in (date, datetime)
-            else value_type(raw)
-        )
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL")  # text the database cannot hold: not ours
+        value = _stored_value(position["value"], column.type)
         return value, uuid.UUID(str(position["id"]))
     except (KeyError, TypeError, ValueError, ArithmeticError):
         raise CursorError("not a cursor from this API") from None
+
+
+_INTEGER_BITS = {"SmallInteger": 16, "Integer": 32, "BigInteger": 64}
+
+
+def _stored_value(raw: Any, column_type: Any) -> Any:
+    """`raw` (from a cursor's JSON) as a value of the column type; ValueError when the column
+    could not hold it."""
+    if raw is None:
+        return None
+    kind: Any = column_type.python_type
+    # Lengths, precision and scale are the stored type's (ExactDecimal keeps a Numeric).
+    storage: Any = (
+        column_type.impl_instance
+        if isinstance(column_type, TypeDecorator)
+        else column_type
+    )
+    if isinstance(raw, bool) and kind is not bool:
+        raise ValueError("a boolean where the column holds no booleans")
+    if kind in (date, datetime):
+        if not isinstance(raw, str):
+            raise ValueError("dates are strings")
+        value = kind.fromisoformat(raw)
+        if kind is datetime and value.tzinfo is None:
+            raise ValueError("a datetime without a zone")
+        return value
+    if kind is int:
+        if not isinstance(raw, int):
+            raise ValueError("not an integer")
+        bits = next(
+            (b for n, b in _INTEGER_BITS.items() if type(storage).__name__ == n), 64
+        )
+        if not -(2 ** (bits - 1)) <= raw < 2 ** (bits - 1):
+            raise ValueError("outside the column's range")
+        return raw
+    if kind is float:
+        if not isinstance(raw, int | float) or not math.isfinite(raw):
+            raise ValueError("not a finite number")
+        return float(raw)
+    if kind is Decimal:
+        value = Decimal(str(raw))
+        if not value.is_finite():
+            raise ValueError("not a finite number")
+        precision, scale = storage.precision, storage.scale
+        if precision is not None and scale is not None:
+            if value != value.quantize(Decimal(1).scaleb(-scale)):
+                raise ValueError("more decimal places than the column holds")
+            if abs(value) >= Decimal(10) ** (precision - scale):
+                raise ValueError("more digits than the column holds")
+        return value
+    if kind is str:
+        if not isinstance(raw, str) or "\x00" in raw:
+            raise ValueError("text the column cannot hold")
+        if getattr(storage, "length", None) and len(raw) > storage.length:
+            raise ValueError("longer than the column holds")
+        return raw
+    if kind is bool:
+        if not isinstance(raw, bool):
+            raise ValueError("not a boolean")
+        return raw
+    return kind(raw)

@@ -1,15 +1,33 @@
-"""Field types shared by the request schemas."""
+"""Field types shared by the request schemas.
 
-from typing import Annotated
+Request bodies are strict JSON: a string is never taken for a number, a boolean never for an
+integer, `"true"` never for a boolean, and a number never for a date. Query parameters are
+text by nature and keep pydantic's parsing of it.
+"""
 
-from pydantic import AfterValidator, Field, HttpUrl, TypeAdapter, ValidationError
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    HttpUrl,
+    JsonValue,
+    StrictBool,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
 
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
+        raise PydanticCustomError("string_nul", "must not contain the NUL character")
     return value
 
 
@@ -27,9 +45,79 @@ def _http_url(value: str) -> str:
     try:
         _HTTP_URL.validate_python(value)
     except ValidationError:
-        raise ValueError("must be an http or https URL") from None
+        raise PydanticCustomError(
+            "url_scheme", "must be an http or https URL"
+        ) from None
     return value
 
 
 # An http(s) URL, kept as the string the client sent.
 HttpUrlStr = Annotated[str, Field(max_length=2083), AfterValidator(_http_url)]
+
+
+def _number(value: object) -> object:
+    """JSON numbers only: not "5", not true."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise PydanticCustomError("number_type", "Input should be a JSON number")
+    return value
+
+
+def _json_text(value: object) -> object:
+    """Dates and times come as JSON strings, never as numbers."""
+    if not isinstance(value, str | date):
+        raise PydanticCustomError("string_type", "Input should be a string")
+    return value
+
+
+# An integer-valued number such as 5.0 is 5 (JSON does not tell them apart); 5.5 is refused.
+JsonInt = Annotated[int, BeforeValidator(_number)]
+JsonFloat = Annotated[float, BeforeValidator(_number)]
+JsonBool = StrictBool
+JsonDate = Annotated[date, BeforeValidator(_json_text)]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+# Stored and returned in UTC: what a write returns is what a later read returns.
+JsonDatetime = Annotated[
+    AwareDatetime, BeforeValidator(_json_text), AfterValidator(_utc)
+]
+
+
+def _not_a_boolean(value: object) -> object:
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "decimal_type", "Input should be a number or a numeric string"
+        )
+    return value
+
+
+def exact(scale: int) -> AfterValidator:
+    """A decimal in the form it is stored and read back: `1E+1` at scale 2 is `10.00`."""
+    step = Decimal(1).scaleb(-scale)
+    return AfterValidator(lambda value: value.quantize(step))
+
+
+# A decimal, as a JSON number or a numeric string (responses carry decimals as strings).
+JsonDecimal = Annotated[Decimal, BeforeValidator(_not_a_boolean)]
+
+
+def _no_nul_anywhere(value: Any) -> Any:
+    """NUL is refused in every string of a JSON value, object keys included."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            _no_nul(item)
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return value
+
+
+# Any JSON value a database can store (see TextStr).
+JsonData = Annotated[JsonValue, AfterValidator(_no_nul_anywhere)]
