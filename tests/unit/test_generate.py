@@ -263,7 +263,8 @@ def test_a_hand_resolved_file_merges_later_changes_against_the_output_it_resolve
 
     assert actions(result)[SERVICE] is Action.MERGED
     service = read(root, SERVICE)
-    assert STRIP.strip() in service and "another review already has this voucher" in service
+    assert STRIP.strip() in service and "except IntegrityError" in service  # both sides
+    assert "await self._drop_cached()" in service  # and the later change
     assert service != conflict.new and "<<<<<<<" not in service
 
 
