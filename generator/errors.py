@@ -36,9 +36,11 @@ class ScaffoldError(Exception):
 class SpecError(ScaffoldError):
     """One or more located problems in spec files."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], summary: str = "") -> None:
         self.diagnostics = sorted(diagnostics)
-        super().__init__("\n".join(str(d) for d in self.diagnostics))
+        self.summary = summary  # a last line about the batch as a whole, if any
+        lines = [str(d) for d in self.diagnostics] + ([summary] if summary else [])
+        super().__init__("\n".join(lines))
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

@@ -156,6 +156,66 @@ def load_contexts(
             diagnostics += error.diagnostics
             continue
         loaded[plural] = (spec, spec_path)
-    if diagnostics:
-        raise SpecError(diagnostics)
-    return build_contexts(loaded, project.stack)
+    if not diagnostics:
+        try:
+            return build_contexts(loaded, project.stack)
+        except SpecError as error:
+            raise SpecError(error.diagnostics, _batch_summary(specs, error.diagnostics)) from None
+    # Check the refs of the specs that loaded too, so one run lists the problems of every
+    # spec; not those whose refs lead to a spec that did not load (they cannot be checked).
+    broken = {plural for plural in specs if plural not in loaded}
+    blocked = _refs_lead_to(loaded, broken)
+    checkable = {plural: loaded[plural] for plural in loaded if plural not in blocked}
+    try:
+        build_contexts(checkable, project.stack)
+    except SpecError as error:
+        diagnostics += error.diagnostics
+    unchecked = [specs[plural] for plural in sorted(blocked)]
+    raise SpecError(diagnostics, _batch_summary(specs, diagnostics, unchecked))
+
+
+def _refs_lead_to(loaded: dict[str, tuple[ResourceSpec, str]], broken: set[str]) -> set[str]:
+    """The resources among ``loaded`` with a ref to one of ``broken``, directly or through
+    others."""
+    targets = {
+        plural: {
+            Names.from_name(f.to or name).plural
+            for name, f in spec.normalised_fields().items()
+            if f.type == "ref"
+        }
+        for plural, (spec, _) in loaded.items()
+    }
+    blocked: set[str] = set()
+    while True:
+        more = {p for p, refs in targets.items() if p not in blocked and refs & (broken | blocked)}
+        if not more:
+            return blocked
+        blocked |= more
+
+
+def _batch_summary(
+    specs: dict[str, str], diagnostics: list[Diagnostic], unchecked: list[str] | None = None
+) -> str:
+    """The last line of a failed run over several specs: how many have errors, that the
+    others are valid, and that nothing was written. Empty for a run over one spec."""
+    if len(specs) < 2:
+        return ""
+    bad = {d.path for d in diagnostics}
+    unchecked = [path for path in unchecked or [] if path not in bad]
+    valid = len(specs) - len(bad) - len(unchecked)
+    parts = [
+        f"{len(bad)} of {len(specs)} specs {'has' if len(bad) == 1 else 'have'} errors (above)"
+    ]
+    if unchecked:
+        if valid:
+            parts.append(f"{valid} {'is' if valid == 1 else 'are'} valid")
+        parts.append(
+            f"{', '.join(unchecked)} {'refers' if len(unchecked) == 1 else 'refer'} to a spec"
+            f" with errors, so {'it is' if len(unchecked) == 1 else 'they are'} checked once"
+            " that one is fixed"
+        )
+    elif valid == 1:
+        parts.append("the other one is valid")
+    elif valid:
+        parts.append(f"the other {valid} are valid")
+    return "Nothing was written: " + "; ".join(parts) + "."

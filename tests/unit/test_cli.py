@@ -118,6 +118,57 @@ def test_resource_bad_spec_as_json(in_project: Path) -> None:
     assert len(data["diagnostics"]) == 2
 
 
+def spec_of(name: str, extra: str = "") -> str:
+    return f"resource: {name}\nfields:\n  name: {{type: string, max_length: 80}}\n{extra}"
+
+
+def test_a_batch_lists_every_bad_spec_and_says_the_others_are_valid(in_project: Path) -> None:
+    specs = in_project / "specs"
+    for name in ("course", "lesson", "tag"):
+        (specs / f"{name}s.yaml").write_text(spec_of(name), encoding="utf-8")
+    (specs / "reviews.yaml").write_text(BAD, encoding="utf-8")
+    bad_ref = spec_of("badge", "  owner: {type: ref, to: nobody}\n")
+    (specs / "badges.yaml").write_text(bad_ref, encoding="utf-8")
+    before = sorted(p.relative_to(in_project) for p in in_project.rglob("*"))
+
+    result = scaffold("resource", "--all")
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "specs/badges.yaml:4:26: ref to unknown resource 'nobody'; write specs/nobodies.yaml"
+        " and generate it too (known: badges, courses, lessons, tags)",
+        *BAD_MESSAGES,
+        "Nothing was written: 2 of 5 specs have errors (above); the other 3 are valid.",
+    ]
+    assert result.stdout == ""
+    no_traceback(result)
+    assert sorted(p.relative_to(in_project) for p in in_project.rglob("*")) == before
+
+    as_json = scaffold("resource", "--all", "--json")
+    data = json.loads(as_json.stdout)
+    assert [d["path"] for d in data["diagnostics"]] == [
+        "specs/badges.yaml",
+        *["specs/reviews.yaml"] * 2,
+    ]
+    assert data["error"].splitlines()[-1] == result.stderr.splitlines()[-1]
+
+
+def test_a_batch_does_not_check_a_spec_whose_ref_has_errors(in_project: Path) -> None:
+    specs = in_project / "specs"
+    (specs / "courses.yaml").write_text(spec_of("course"), encoding="utf-8")
+    (specs / "reviews.yaml").write_text(BAD, encoding="utf-8")
+    (specs / "ratings.yaml").write_text(spec_of("rating", "  review: ref\n"), encoding="utf-8")
+
+    result = scaffold("resource", "--all")
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        *BAD_MESSAGES,  # not "ref to unknown resource 'review'"
+        "Nothing was written: 1 of 3 specs has errors (above); 1 is valid; specs/ratings.yaml"
+        " refers to a spec with errors, so it is checked once that one is fixed.",
+    ]
+
+
 def test_resource_as_json(in_project: Path) -> None:
     result = scaffold("resource", "review", "--json")
     assert result.exit_code == 0, result.output
