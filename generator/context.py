@@ -127,6 +127,7 @@ class FieldContext:
     description: str | None
     filter: bool
     sort: bool
+    read_only: bool  # shown, never taken from a request body
     checks: list[Check]
     # The stack's spelling of the type: python, schema, column, default (expression), ...
     stack: dict[str, str]
@@ -239,8 +240,14 @@ class ResourceContext:
         return [f for f in self.fields if f.required]
 
     @property
+    def writable_fields(self) -> list[FieldContext]:
+        """The fields a request body may set (not read_only)."""
+        return [f for f in self.fields if not f.read_only]
+
+    @property
     def non_nullable_fields(self) -> list[FieldContext]:
-        return [f for f in self.fields if not f.nullable]
+        """Writable fields that may not be set to null."""
+        return [f for f in self.writable_fields if not f.nullable]
 
     @property
     def filters(self) -> list[FieldContext]:
@@ -392,6 +399,7 @@ def normalised_field_data(spec: ResourceSpec) -> dict[str, dict[str, Any]]:
             "precision": f.decimal_precision if f.type == "decimal" else None,
             "scale": f.decimal_scale if f.type == "decimal" else None,
             "description": f.description,
+            "read_only": f.read_only,
         }
         for name, f in spec.normalised_fields().items()
         if f.type != "ref"
@@ -548,6 +556,7 @@ def _field(
         description=spec.description,
         filter=spec.filter or spec.nested,  # a nested list filters by its parent
         sort=spec.sort,
+        read_only=spec.read_only,
         checks=_checks(api_name, spec),
         stack=spelled,
         enum_type=enum_type,

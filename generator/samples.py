@@ -52,16 +52,21 @@ class MissingCase:
     reason: str
 
 
+def writable(fields: Fields) -> Fields:
+    """The fields a request body may set: all but the ``read_only`` ones."""
+    return {name: spec for name, spec in fields.items() if not spec.get("read_only")}
+
+
 def valid_payload(fields: Fields, n: int = 0) -> dict[str, object]:
-    """A create body setting every field to a valid value; values vary with ``n``."""
-    return {name: sample_value(name, spec, n) for name, spec in fields.items()}
+    """A create body setting every writable field to a valid value; values vary with ``n``."""
+    return {name: sample_value(name, spec, n) for name, spec in writable(fields).items()}
 
 
 def required_payload(fields: Fields, n: int = 0) -> dict[str, object]:
     """A create body with only the fields that are required and have no default."""
     return {
         name: sample_value(name, spec, n)
-        for name, spec in fields.items()
+        for name, spec in writable(fields).items()
         if _is_required_on_create(spec)
     }
 
@@ -73,6 +78,7 @@ def update_payload(fields: Fields, n: int = 0) -> dict[str, object]:
     can change, using a value far from those of the sample records ``n`` <= 99. When no
     field can take another value, the first field is set to its current value.
     """
+    fields = writable(fields)
     current = valid_payload(fields, n)
     first = valid_payload(fields, 0)
     changes: dict[str, object] = {}
@@ -97,7 +103,7 @@ def respelled_payload(fields: Fields, n: int = 0) -> dict[str, object] | None:
     field can be spelled otherwise."""
     payload = valid_payload(fields, n)
     changed = False
-    for name, spec in fields.items():
+    for name, spec in writable(fields).items():
         value = payload[name]
         if spec["type"] == "decimal" and isinstance(value, str):
             payload[name] = f"{Decimal(value):E}"
@@ -127,9 +133,13 @@ def invalid_payload(fields: Fields, case: InvalidCase, n: int = 0) -> dict[str, 
 
 
 def invalid_cases(fields: Fields) -> list[InvalidCase]:
-    """One rejected value per constraint of every field (type, range, length, format...)."""
+    """One rejected value per constraint of every field (type, range, length, format...);
+    a ``read_only`` field is refused whatever its value: its one case is a valid value."""
     cases: list[InvalidCase] = []
     for name, spec in fields.items():
+        if spec.get("read_only"):
+            cases.append(InvalidCase(name, sample_value(name, spec), f"{name}_read_only"))
+            continue
         cases.extend(InvalidCase(name, value, f"{name}_{slug}") for slug, value in _invalid(spec))
     return cases
 
@@ -137,7 +147,7 @@ def invalid_cases(fields: Fields) -> list[InvalidCase]:
 def missing_cases(fields: Fields, n: int = 0) -> list[MissingCase]:
     """For each field required on create: ``valid_payload(fields, n)`` without it."""
     cases: list[MissingCase] = []
-    for name, spec in fields.items():
+    for name, spec in writable(fields).items():
         if _is_required_on_create(spec):
             payload = valid_payload(fields, n)
             del payload[name]

@@ -38,19 +38,20 @@ log = logging.getLogger("mkdocs.hooks.spec_reference")
 TYPE_NOTES = {
     "string": "JSON string without NUL characters; at most 255 characters unless `max_length` says otherwise",
     "text": "JSON string without NUL characters, of any length",
-    "integer": "JSON number, whole; kept inside 32 bits when unbounded",
-    "bigint": "JSON number, whole; 64 bits",
-    "float": "JSON number; no NaN or infinity",
-    "decimal": "exact: `precision` significant digits (default 10), `scale` after the point"
-    " (default 2)",
-    "boolean": "`true` / `false`",
-    "date": '`"2024-01-15"`',
-    "datetime": '`"2024-01-15T10:30:00Z"`; a time zone is required; returned in UTC',
+    "integer": 'JSON number, whole (`5` or `5.0`, never `"5"` or `true`); kept inside 32 bits'
+    " when unbounded",
+    "bigint": "JSON number, whole (never a string or a boolean); 64 bits",
+    "float": "JSON number (never a string or a boolean); no NaN or infinity",
+    "decimal": "exact, a JSON number or numeric string: `precision` significant digits (default"
+    ' 10), `scale` after the point (default 2); returned as a string at that scale (`"10.00"`)',
+    "boolean": '`true` / `false` (never `"true"` or `1`)',
+    "date": '`"2024-01-15"` (a string, never a number)',
+    "datetime": '`"2024-01-15T10:30:00Z"`; a time zone is required; stored and returned in UTC',
     "uuid": "a UUID string",
     "email": "an email address, checked",
     "url": "an http(s) URL, checked",
     "enum": "one of `values`; stored as a string with a CHECK constraint",
-    "json": "any JSON value",
+    "json": "any JSON value without NUL characters (keys included)",
     "ref": "the id of a record of the resource `to`; `on_delete` says what its deletion does",
 }
 

@@ -92,6 +92,11 @@ class FieldSpec(_Strict):
     filter: bool = Field(False, description="Lists accept ?name= (and _gte/_lte, or _in).")
     sort: bool = Field(False, description="Lists accept ?sort=name or ?sort=-name.")
     description: str | None = Field(None, description="Shown in the API documentation.")
+    read_only: bool = Field(
+        False,
+        description="Owned by the server: shown in responses (readOnly in OpenAPI), refused"
+        " in request bodies (422), set by its default or by service code.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -108,6 +113,7 @@ class FieldSpec(_Strict):
             self._check_decimal,
             self._check_ref,
             self._check_listing,
+            self._check_read_only,
         ):
             check()
         if self.default is not None:
@@ -192,6 +198,21 @@ class FieldSpec(_Strict):
             raise _invalid("default", "a ref cannot have a default")
         if self.unique:
             raise _invalid("unique", "a ref cannot be unique (a one-to-one is not supported)")
+
+    def _check_read_only(self) -> None:
+        if not self.read_only:
+            return
+        if self.type == "ref":
+            raise _invalid(
+                "read_only", "a ref cannot be read_only: a client must say what it points at"
+            )
+        if self.required and self.default is None:
+            raise _invalid(
+                "read_only",
+                "a read_only field needs a `default` or `required: false`: clients cannot set it",
+            )
+        if self.unique and self.default is not None:
+            raise _invalid("read_only", "a read_only field with a default cannot be unique")
 
     def _check_listing(self) -> None:
         if self.filter and self.type == "json":

@@ -170,7 +170,7 @@ def test_unknown_key_with_nothing_close_lists_the_choices() -> None:
     assert errors(text) == [
         f"{at(text, 'colour')}: unknown key 'colour'; expected one of: type, required, default,"
         " unique, min, max, min_length, max_length, values, precision, scale, to, on_delete,"
-        " nested, filter, sort, description"
+        " nested, filter, sort, description, read_only"
     ]
 
 
