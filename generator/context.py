@@ -92,6 +92,15 @@ class Ref:
     on_delete: str  # cascade | set_null | restrict
     nested: bool  # also served under /<target>/{id}/<plural>
     target_soft_delete: bool  # the target is only marked deleted: on_delete never fires
+    # Who may read the target: a record may point only at a parent its author may read, and
+    # ?include= embeds only parents the reader may read.
+    target_read: Permission = field(default_factory=lambda: Permission("read", public=True))
+    target_owned: bool = False  # the target has owner_id (some rule of its says owner)
+
+    @property
+    def guarded(self) -> bool:
+        """Not everyone may read the target: pointing at one or embedding it is checked."""
+        return self.target_read.protected
 
     @property
     def on_delete_sql(self) -> str:
@@ -232,6 +241,51 @@ class ResourceContext:
         return [f for f in self.refs if f.ref and f.ref.nested]
 
     @property
+    def guarded_refs(self) -> list[FieldContext]:
+        """Refs to parents not everyone may read (see Ref.target_read)."""
+        return [f for f in self.refs if f.ref and f.ref.guarded]
+
+    @property
+    def parent_reader_roles(self) -> list[str]:
+        """Roles that let a user read every guarded parent (those of rules naming roles)."""
+        roles = [r for f in self.guarded_refs if f.ref for r in f.ref.target_read.roles]
+        return [r for r in dict.fromkeys(roles) if r != "admin"]
+
+    @property
+    def unreadable_parent_writers(self) -> list[tuple[FieldContext, list[str] | None]]:
+        """Guarded refs a test can prove, each with the roles of a writer who may create
+        here but not read the parent (None: an anonymous writer)."""
+        create = self.auth["create"]
+        cases: list[tuple[FieldContext, list[str] | None]] = []
+        for f in self.guarded_refs:
+            assert f.ref is not None
+            read = f.ref.target_read
+            if create.public:
+                cases.append((f, None))
+            elif read.authenticated:
+                continue  # every signed-in writer may read it
+            elif create.authenticated:
+                cases.append((f, []))
+            else:
+                roles = [r for r in create.roles if r not in read.roles and r != "admin"]
+                if roles:
+                    cases.append((f, roles[:1]))
+        return cases
+
+    @property
+    def user_writes(self) -> list[str]:
+        """Write actions whose service method takes the signed-in user: every write when
+        audited (the actor), create and update when a
+        ref's parent must be readable by the writer, and the actions owner rules decide."""
+        actions = set()
+        if self.audit:
+            actions |= {"create", "update", "delete"}
+        if self.guarded_refs:
+            actions |= {"create", "update"}
+        actions |= {a for a in ("update", "delete") if self.auth[a].owner}
+        return [a for a in ("create", "update", "delete") if a in actions]
+
+    @property
     def unique_fields(self) -> list[FieldContext]:
         return [f for f in self.fields if f.unique]
 
@@ -333,6 +387,8 @@ def build_contexts(
                 on_delete=f.on_delete or "restrict",
                 nested=f.nested,
                 target_soft_delete=specs[target.plural][0].soft_delete,
+                target_read=permission("read", specs[target.plural][0].auth.entries("read")),
+                target_owned=specs[target.plural][0].auth.uses_owner,
             )
         contexts[plural] = _resource(spec, spec_path, stack, refs)
     if diagnostics:

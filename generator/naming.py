@@ -19,6 +19,24 @@ def snake_case(name: str) -> str:
     return inflection.underscore(_WORD_SEPARATORS.sub("_", name.strip())).strip("_")
 
 
+# Spelling exceptions to "an before a vowel letter": vowels sounded as a consonant (a user,
+# a unique, a euro, a one-off) and a silent h (an hour).
+_VOWEL_LETTER_CONSONANT_SOUND = re.compile(
+    r"^(u[bcdfgjklmnpqrstvz][aeiou]|uu|url|ura|ure|uri|eu|ew|one\b|once)"
+)
+_SILENT_H = re.compile(r"^(hour|honest|honou?r|heir)")
+
+
+def with_article(phrase: str) -> str:
+    """``enrollment`` -> ``an enrollment``, ``user`` -> ``a user``, ``hour`` -> ``an hour``:
+    the article by the sound the word starts with, as far as its spelling tells."""
+    word = phrase.lower()
+    vowel_sound = (word[:1] in "aeiou" and not _VOWEL_LETTER_CONSONANT_SOUND.match(word)) or bool(
+        _SILENT_H.match(word)
+    )
+    return f"{'an' if vowel_sound else 'a'} {phrase}"
+
+
 @dataclass(frozen=True)
 class Names:
     """Name forms of one resource. Templates read these; they never compute names."""
@@ -30,6 +48,7 @@ class Names:
     kebab_plural: str  # reviews, lesson-progresses (URL segment)
     human: str  # review, lesson progress
     human_plural: str  # reviews, lesson progresses
+    a_human: str  # a review, an enrollment
     table: str  # reviews, lesson_progresses
     id_param: str  # review_id, lesson_progress_id
 
@@ -46,6 +65,7 @@ class Names:
             kebab_plural=plural.replace("_", "-"),
             human=singular.replace("_", " "),
             human_plural=plural.replace("_", " "),
+            a_human=with_article(singular.replace("_", " ")),
             table=plural,
             id_param=f"{singular}_id",
         )

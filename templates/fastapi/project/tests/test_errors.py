@@ -6,12 +6,13 @@ from typing import Annotated
 import pytest
 from fastapi import APIRouter, FastAPI, Query
 from httpx import AsyncClient
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.config import Settings
 from app.main import create_app
 from app.utils.errors import NotFoundError
 from app.utils.logs import JsonFormatter
+from app.validators.types import TextStr
 
 
 class Item(BaseModel):
@@ -19,6 +20,22 @@ class Item(BaseModel):
 
     name: str
     rating: int
+
+
+class Note(BaseModel):
+    """Messages worth checking: an optional text's length, a validator's own message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: TextStr | None = Field(default=None, max_length=5)
+    body: TextStr = Field(default="", min_length=0)
+
+    @field_validator("body")
+    @classmethod
+    def _not_shouting(cls, value: str) -> str:
+        if value.isupper():
+            raise ValueError("must not shout")
+        return value
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +47,10 @@ def app(settings: Settings) -> FastAPI:
     @router.post("/items", status_code=201)
     async def create_item(item: Item) -> Item:
         return item
+
+    @router.post("/notes", status_code=201)
+    async def create_note(note: Note) -> Note:
+        return note
 
     @router.get("/items")
     async def list_items(limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[Item]:
@@ -168,3 +189,14 @@ async def test_unsafe_request_id_is_replaced(
     request_id = response.headers["x-request-id"]
     assert request_id != incoming
     assert len(request_id) == 32
+
+
+async def test_messages_say_what_a_person_needs(client: AsyncClient) -> None:
+    """No "items" for the length of a text, no "Value error, " before a rule's message."""
+    response = await client.post("/test/notes", json={"title": "x" * 6, "body": "LOUD"})
+    assert response.status_code == 422
+    messages = {d["field"]: d["message"] for d in response.json()["error"]["details"]}
+    assert messages == {
+        "title": "String should have at most 5 characters",
+        "body": "must not shout",
+    }

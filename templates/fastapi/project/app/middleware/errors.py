@@ -58,6 +58,13 @@ def _field(location: tuple[int | str, ...]) -> str:
 
 
 def _message(error: Any) -> str:
+    # A length checked after a validator of the type (an optional text) is worded by
+    # pydantic as a count of "items": say characters, as for every other text.
+    if error["type"] in ("too_long", "too_short") and isinstance(error.get("input"), str):
+        most = error["type"] == "too_long"
+        bound = error["ctx"]["max_length" if most else "min_length"]
+        unit = "character" if bound == 1 else "characters"
+        return f"String should have at {'most' if most else 'least'} {bound} {unit}"
     # pydantic prefixes a validator's own message with "Value error, ": the client needs
     # only the message.
     return str(error["msg"]).removeprefix("Value error, ")

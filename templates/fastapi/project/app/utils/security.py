@@ -73,3 +73,20 @@ def require_roles(*roles: str) -> Callable[[User], Awaitable[User]]:
 def is_owner(user: User | None, owner_id: uuid.UUID | None) -> bool:
     """Whether `user` owns a record whose owner column holds `owner_id`."""
     return user is not None and owner_id is not None and user.id == owner_id
+
+
+def may(
+    user: User | None,
+    roles: tuple[str, ...] | list[str] = (),
+    *,
+    owner: bool = False,
+    owner_id: uuid.UUID | None = None,
+) -> bool:
+    """Whether `user` passes a rule that is not public: any signed-in user when it names
+    neither roles nor the owner; else one of `roles` (admins hold all) or, with `owner`,
+    the owner of the record whose owner column holds `owner_id`."""
+    if user is None:
+        return False
+    if not roles and not owner:
+        return True
+    return has_any_role(user, roles) or (owner and is_owner(user, owner_id))

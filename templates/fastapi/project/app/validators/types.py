@@ -6,7 +6,7 @@ text by nature and keep pydantic's parsing of it.
 """
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import (
@@ -95,9 +95,26 @@ def _not_a_boolean(value: object) -> object:
 
 
 def exact(scale: int) -> AfterValidator:
-    """A decimal in the form it is stored and read back: `1E+1` at scale 2 is `10.00`."""
+    """A decimal in the form it is stored and read back: `1E+1` at scale 2 is `10.00`.
+    Never rounds: more places than `scale` are refused."""
     step = Decimal(1).scaleb(-scale)
-    return AfterValidator(lambda value: value.quantize(step))
+
+    def at_scale(value: Decimal) -> Decimal:
+        try:
+            stored = value.quantize(step)
+        except InvalidOperation:  # more digits than any column holds
+            raise PydanticCustomError(
+                "decimal_max_digits", "Decimal input has too many digits"
+            ) from None
+        if stored != value:
+            raise PydanticCustomError(
+                "decimal_max_places",
+                "Decimal input should have no more than {decimal_places} decimal places",
+                {"decimal_places": scale},
+            )
+        return stored
+
+    return AfterValidator(at_scale)
 
 
 # A decimal, as a JSON number or a numeric string (responses carry decimals as strings).
