@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.naming import Names, snake_case
+from generator.naming import Names, snake_case, with_article
 
 
 @pytest.mark.parametrize("typed", ["review", "reviews", "Review", "Reviews", "REVIEWS"])
@@ -97,3 +97,27 @@ def test_as_dict_has_every_form() -> None:
 )
 def test_snake_case(typed: str, snake: str) -> None:
     assert snake_case(typed) == snake
+
+
+@pytest.mark.parametrize(
+    ("word", "phrase"),
+    [
+        ("enrollment", "an enrollment"),
+        ("item", "an item"),
+        ("order", "an order"),
+        ("umbrella", "an umbrella"),
+        ("hour", "an hour"),
+        ("honor", "an honor"),
+        ("review", "a review"),
+        ("hotel", "a hotel"),
+        ("user", "a user"),
+        ("unique code", "a unique code"),
+        ("uuid", "a uuid"),
+        ("url", "a url"),
+        ("euro", "a euro"),
+        ("one off", "a one off"),
+        ("lesson progress", "a lesson progress"),
+    ],
+)
+def test_the_article_follows_the_sound(word: str, phrase: str) -> None:
+    assert with_article(word) == phrase
