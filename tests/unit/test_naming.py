@@ -17,6 +17,7 @@ def test_review_in_any_form(typed: str) -> None:
         kebab_plural="reviews",
         human="review",
         human_plural="reviews",
+        a_human="a review",
         table="reviews",
         id_param="review_id",
     )
@@ -77,6 +78,7 @@ def test_as_dict_has_every_form() -> None:
         "kebab_plural",
         "human",
         "human_plural",
+        "a_human",
         "table",
         "id_param",
     }
