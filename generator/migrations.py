@@ -4,6 +4,11 @@ one kept in the project, and render the difference with the stack's revision tem
 Revision files belong to the user once written: they are never regenerated or merged (they
 are not in the manifest). Ids are sequence numbers ("0001", "0002", ...), so the same specs
 give the same files.
+
+A column that becomes NOT NULL on a table that may have rows (added, or made required) is
+added nullable, filled where it is NULL (the field's default; the time of the upgrade for
+timestamps), then made NOT NULL. Where there is nothing to fill it with, the revision checks
+before it changes anything and stops with a message if a row would have no value.
 """
 
 from __future__ import annotations
@@ -17,7 +22,16 @@ from generator.context import ResourceContext
 from generator.errors import ScaffoldError
 from generator.formatting import Formatter
 from generator.render import Renderer
-from generator.schema import SCHEMA_FILE, Column, Operation, SchemaState, diff, slug, snapshot
+from generator.schema import (
+    SCHEMA_FILE,
+    Column,
+    Operation,
+    SchemaState,
+    diff,
+    schema_of,
+    slug,
+    snapshot,
+)
 
 REVISIONS_DIR = "migrations/versions"
 TEMPLATE = "revision.py.jinja"
@@ -91,14 +105,83 @@ def render_revision(
         )
 
     downgrade = [op.inverse() for op in reversed(operations)]
+    up_checks, up = fill_steps(operations)
+    down_checks, down = fill_steps(downgrade)
     return renderer.env.get_template(name).render(
         revision=revision,
         down_revision=down_revision,
         message=describe(operations),
-        upgrade=group(operations),
-        downgrade=group(downgrade),
+        upgrade=group(up),
+        downgrade=group(down),
+        upgrade_checks=up_checks,
+        downgrade_checks=down_checks,
+        # The storage types of the values filled in ("now": a timestamp), for the imports.
+        filled={
+            "now" if op.item.get("default_now") else op.item["type"]
+            for op in up + down
+            if op.kind == "fill_column" and _fillable(op.item)
+        },
         column_type=column_type,
     )
+
+
+# --- columns that become NOT NULL -----------------------------------------------------------
+
+
+def _fillable(column: Column) -> bool:
+    return column.get("default") is not None or bool(column.get("default_now"))
+
+
+def _tightened(op: Operation) -> bool:
+    """A column of an existing table that becomes NOT NULL: added, or made required."""
+    if op.kind == "add_column":
+        return not op.item["nullable"]
+    return op.kind == "alter_column" and bool((op.old or {}).get("nullable")) and not (
+        op.item["nullable"]
+    )
+
+
+def fill_steps(operations: list[Operation]) -> tuple[list[Operation], list[Operation]]:
+    """The checks to run before anything changes, and the operations with every column that
+    becomes NOT NULL split in three: added (or altered) still nullable, its NULLs filled
+    ("fill_column"), then made NOT NULL with the table's other changes. Without a value to fill
+    with (a required field without a default, owner_id), the fill is left for the user to
+    write and a check stops the revision first: "require_empty" (an added column: the table
+    must have no rows) or "require_values" (a column made required: no row may be NULL)."""
+    checks: list[Operation] = []
+    steps: list[Operation] = []
+    run: list[Operation] = []  # consecutive operations on one table
+
+    def flush() -> None:
+        loose: list[Operation] = []  # the run, NOT NULL columns still nullable
+        fills: list[Operation] = []
+        tighten: list[Operation] = []
+        cut = 0  # after the run's last column change: fill, then NOT NULL, then the rest
+        for op in run:
+            if _tightened(op):
+                nullable = {**op.item, "nullable": True}
+                if op.kind == "add_column":
+                    loose.append(Operation("add_column", op.table, nullable))
+                elif schema_of({**(op.old or {}), "nullable": True}) != schema_of(nullable):
+                    loose.append(Operation("alter_column", op.table, nullable, op.old))  # type
+                fills.append(Operation("fill_column", op.table, op.item))
+                if not _fillable(op.item):
+                    kind = "require_empty" if op.kind == "add_column" else "require_values"
+                    checks.append(Operation(kind, op.table, op.item))
+                tighten.append(Operation("alter_column", op.table, op.item, nullable))
+            else:
+                loose.append(op)
+            if op.kind in ("add_column", "drop_column", "alter_column"):
+                cut = len(loose)
+        steps.extend(loose[:cut] + fills + tighten + loose[cut:])
+        run.clear()
+
+    for op in operations:
+        if run and run[-1].table != op.table:
+            flush()
+        run.append(op)
+    flush()
+    return checks, steps
 
 
 def group(operations: list[Operation]) -> list[dict[str, Any]]:

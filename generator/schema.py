@@ -5,6 +5,11 @@ A snapshot is stack-neutral: tables, columns with a storage type (string, text, 
 bigint, float, decimal, boolean, date, datetime, uuid, json), foreign keys, indexes, unique
 and check constraints, each with the name the project's naming convention gives it. The
 project keeps the last one in .scaffold/schema.json, so the next run knows what changed.
+
+A column may also say what rows already in the table get when it becomes NOT NULL:
+``default`` (the field's default, as plain data: decimals, dates, datetimes in UTC and
+uuids as strings) or ``default_now`` (the timestamps). These are not schema: a changed
+default alone is no operation.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from generator.context import FieldContext, ResourceContext
@@ -29,6 +36,9 @@ LIVE_ROWS = "deleted_at IS NULL"  # the rows a soft-deleting resource still has
 
 Table = dict[str, Any]
 Column = dict[str, Any]
+
+# Column keys that are data for the rows already there, not schema (see the docstring).
+FILL_KEYS = ("default", "default_now")
 
 
 def snapshot(contexts: Iterable[ResourceContext]) -> dict[str, Any]:
@@ -83,8 +93,8 @@ def _table(context: ResourceContext) -> Table:
             }
         )
     if context.timestamps:
-        columns.append(_column("created_at", "datetime", nullable=False))
-        columns.append(_column("updated_at", "datetime", nullable=False))
+        for stamp in ("created_at", "updated_at"):
+            columns.append({**_column(stamp, "datetime", nullable=False), "default_now": True})
         indexes.append(
             {"name": f"ix_{name}_created_at", "columns": ["created_at"], "unique": False}
         )
@@ -134,9 +144,26 @@ def _field_column(f: FieldContext) -> Column:
         length = max((len(v) for v in f.values or []), default=0)
     elif storage == "string":
         length = f.max_length
-    return _column(
+    column = _column(
         f.name, storage, nullable=f.nullable, length=length, precision=f.precision, scale=f.scale
     )
+    if f.has_default:
+        column["default"] = _fill_value(column, f.default)
+    return column
+
+
+def _fill_value(column: Column, default: Any) -> Any:
+    """The default as plain data, as it is stored: a datetime in UTC, a decimal at its scale."""
+    if column["type"] == "datetime":
+        return datetime.fromisoformat(str(default)).astimezone(UTC).isoformat()
+    if column["type"] == "decimal":
+        return str(Decimal(str(default)).quantize(Decimal(1).scaleb(-column["scale"])))
+    return default
+
+
+def schema_of(column: Column) -> Column:
+    """The column without what is data for its rows (``default``): what the database has."""
+    return {k: v for k, v in column.items() if k not in FILL_KEYS}
 
 
 # --- the state file ---------------------------------------------------------------------
@@ -286,7 +313,7 @@ def _alter(old: Table, new: Table) -> list[Operation]:
     ]
     for column_name, column in new_columns.items():
         previous = old_columns.get(column_name)
-        if previous is not None and previous != column:
+        if previous is not None and schema_of(previous) != schema_of(column):
             ops.append(Operation("alter_column", name, column, previous))
     # Foreign keys, then unique constraints, then checks, then indexes.
     return ops + sorted(late, key=lambda op: _CREATE_ORDER.index(op.kind))

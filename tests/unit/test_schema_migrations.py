@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -355,11 +356,15 @@ def alembic_python() -> Path:
     key = hashlib.sha256("\n".join(VENV_PACKAGES).encode()).hexdigest()[:12]
     folder = REPO / ".cache" / f"migrations-venv-{key}"
     python = folder / "bin" / "python"
-    if not (folder / ".complete").exists():
-        shutil.rmtree(folder, ignore_errors=True)
-        venv.create(folder, with_pip=True)
-        run([str(python), "-m", "pip", "install", "-q", *VENV_PACKAGES], REPO)
-        (folder / ".complete").touch()
+    folder.parent.mkdir(exist_ok=True)
+    # Test files on other xdist workers use it too: one of them builds it.
+    with open(folder.parent / "migrations-venv.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".complete").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            venv.create(folder, with_pip=True)
+            run([str(python), "-m", "pip", "install", "-q", *VENV_PACKAGES], REPO)
+            (folder / ".complete").touch()
     return python
 
 
