@@ -114,6 +114,7 @@ class Child:
     names: Names
     field: str  # its column: course_id
     on_delete: str
+    soft_delete: bool = False  # the child is only marked deleted too
 
 
 @dataclass(frozen=True)
@@ -335,6 +336,30 @@ class ResourceContext:
         return [c for c in self.children if c.on_delete == "restrict"]
 
     @property
+    def soft_cascades(self) -> list[Child]:
+        """Children a soft delete of this resource soft-deletes too (cascade, soft-deleting)."""
+        if not self.soft_delete:
+            return []
+        return [c for c in self.children if c.on_delete == "cascade" and c.soft_delete]
+
+    @property
+    def soft_set_nulls(self) -> list[Child]:
+        """Children whose reference a soft delete of this resource clears (set_null)."""
+        return [c for c in self.children if c.on_delete == "set_null"] if self.soft_delete else []
+
+    @property
+    def hidden_with_parent(self) -> list[FieldContext]:
+        """Refs whose soft-deleted parent hides this record (cascade; this resource cannot
+        be marked deleted itself, so its queries leave such records out)."""
+        if self.soft_delete:
+            return []
+        return [
+            f
+            for f in self.refs
+            if f.ref and f.ref.target_soft_delete and f.ref.on_delete == "cascade"
+        ]
+
+    @property
     def query_params(self) -> list[str]:
         """Every query parameter the list endpoint accepts."""
         params = ["cursor", "limit"] if self.cursor else ["page", "limit"]
@@ -502,7 +527,9 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
         for f in context.refs:
             assert f.ref is not None
             parent = contexts[f.ref.target.plural]
-            parent.children.append(Child(context.names, f.name, f.ref.on_delete))
+            parent.children.append(
+                Child(context.names, f.name, f.ref.on_delete, context.soft_delete)
+            )
     for context in contexts.values():
         context.ancestors.extend(_ancestors(context, contexts))
         context.invalidates.extend(
