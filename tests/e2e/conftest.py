@@ -3,6 +3,7 @@ that is reused across sessions while the generated project's dependencies stay t
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -68,6 +69,15 @@ def python(project: Path) -> Path:
     key = hashlib.sha256((project / "pyproject.toml").read_bytes()).hexdigest()[:12]
     env_dir = CACHE / f"e2e-venv-{key}"
     interpreter = env_dir / "bin" / "python"
+    CACHE.mkdir(exist_ok=True)
+    # Every e2e file has a session of its own on its xdist worker: one builds the venv at a time.
+    with (CACHE / "e2e-venv.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _install(project, env_dir, interpreter)
+    return interpreter
+
+
+def _install(project: Path, env_dir: Path, interpreter: Path) -> None:
     if not (env_dir / ".complete").exists():
         for stale in CACHE.glob("e2e-venv-*"):  # made for other dependencies
             shutil.rmtree(stale, ignore_errors=True)
@@ -76,7 +86,6 @@ def python(project: Path) -> Path:
         (env_dir / ".complete").touch()
     else:  # dependencies are in place: point the editable install at this session's project
         run([str(interpreter), "-m", "pip", "install", "-q", "--no-deps", "-e", "."], project)
-    return interpreter
 
 
 def free_port() -> int:
