@@ -1,7 +1,7 @@
-"""A tiny in-memory reference server for one resource, used to test the conformance suite.
-
-It implements the contract of CONVENTIONS.md with the standard library only. ``defects``
-switches on deliberate bugs so the suite can be shown to catch them (see ``DEFECTS``).
+"""A small in-memory reference server of the contract (docs/conventions.md), used to test the
+conformance suite: the resources of the given specs (fake_resources.py), the auth and users
+APIs, rate limits, the request id, security headers and messages in en/vi. Standard library
+only. ``defects`` switches on deliberate bugs so the suite can be shown to catch them.
 """
 
 from __future__ import annotations
@@ -9,17 +9,28 @@ from __future__ import annotations
 import json
 import math
 import re
+import secrets
+import sys
 import threading
+import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+import httpx
+
+from tests.conformance.checks_http import SECURITY_HEADERS, VIETNAMESE
+from tests.conformance.fake_resources import Clock, FakeResources, Reject, User, invalid
+from tests.conformance.fake_values import ROLE, has_nul, utc_text
+from tests.conformance.support import ADMIN_ROLE, Api, Resource, parse_rate_limit
 
 DEFECTS = frozenset(
     {
+        # The basics.
         "delete_returns_200",  # DELETE answers 200 with an envelope instead of 204
         "plain_404_route",  # unknown routes get a bare {"detail": ...} body
         "limit_not_capped",  # limit above max_limit is accepted
@@ -31,219 +42,500 @@ DEFECTS = frozenset(
         "drops_timezone",  # datetimes come back without their offset (naive)
         "ignores_min",  # the min of numeric fields is not checked
         "wrong_default_limit",  # the default page size ignores the spec
+        "put_keeps_omitted",  # PUT leaves the fields it was not given as they were
+        "unknown_id_before_validation",  # PATCH/PUT look the id up before the body: 404 first
+        "english_only",  # Accept-Language: vi is ignored
+        "no_security_headers",  # no nosniff, frame or referrer headers
+        # Strict types and the stored form.
+        "lax_types",  # "5" is an integer, "true" and 1 are booleans
+        "nonstored_form",  # writes answer values as sent, not as stored (a later GET differs)
+        "read_only_accepted",  # read_only fields are taken from bodies
+        # Lists and cursors.
+        "crafted_cursor_500",  # a cursor value the column cannot hold reaches the database
+        "cursor_skips_ties",  # the keyset compares the sort value only, skipping ties
+        "next_cursor_on_last_page",  # a full last page still hands out a cursor
+        "unknown_include_ignored",  # ?include= of an unknown relation is ignored
+        # References and deletes.
+        "unknown_parent_500",  # an unknown parent id is a database error
+        "unreadable_parent_accepted",  # a record may point at a parent its author cannot read
+        "include_leaks_unreadable_parent",  # ?include= embeds parents the reader cannot read
+        "restrict_ignored",  # a restricted parent is deleted with its children left behind
+        "soft_delete_ignores_restrict",  # the same, for a parent with soft delete
+        "soft_delete_ignores_cascade",  # a soft-deleted parent's cascade children stay
+        "soft_delete_ignores_set_null",  # a soft-deleted parent's set_null children keep the id
+        # Sign-in and rules.
+        "register_returns_hash",  # the user shown includes password_hash
+        "refresh_not_rotated",  # a refresh token can be used again
+        "refresh_reuse_keeps_family",  # reusing a refresh token revokes nothing else
+        "users_api_open",  # any signed-in user may use the users API
+        "admin_can_demote_self",  # an admin may take their own admin role
+        "roles_from_token",  # roles are read from the token: changes wait for a new one
+        "deactivated_user_keeps_access",  # access tokens of a deactivated user still work
+        "validation_before_role",  # a rule of roles is checked after the body (422 first)
+        "owner_not_checked",  # anyone signed in may read, change or delete others' records
+        "owner_list_unfiltered",  # an owner list rule shows everyone's records
+        "owner_id_from_body",  # owner_id may be set in a body
+        # Rate limits.
+        "rate_limit_ignored",  # a resource's own rate_limit is not applied
+        "no_retry_after",  # 429 without Retry-After
     }
 )
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_PASSWORD = "admin password 1"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INT32 = (-(2**31), 2**31 - 1)
-
-
-class _Reject(Exception):
-    def __init__(self, status: int, code: str, message: str, details: object = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details
+_USER_QUERY = frozenset({"page", "limit", "email"})
 
 
 class FakeApp:
-    """The resource logic, independent of the HTTP plumbing."""
+    """The whole API: routing, sign-in, the users API, rate limits and the resources."""
 
-    def __init__(self, spec: Mapping[str, Any], defects: frozenset[str], int_ids: bool) -> None:
+    def __init__(
+        self,
+        specs: Mapping[str, Any],
+        defects: frozenset[str] = frozenset(),
+        int_ids: bool = False,
+        rate_limits: bool = False,
+        default_authenticated: str | None = None,
+    ) -> None:
         unknown = defects - DEFECTS
         if unknown:
             raise ValueError(f"unknown defects {sorted(unknown)}")
-        self.fields: Mapping[str, Mapping[str, Any]] = spec["fields"]
-        self.collection = f"/api/v1/{spec['plural']}"
-        self.default_limit = int(spec["pagination"]["default_limit"])
-        self.max_limit = int(spec["pagination"]["max_limit"])
-        self.defects, self.int_ids = defects, int_ids
-        self.rows: dict[str, dict[str, Any]] = {}
-        self.next_id = 1
+        self.api = Api.from_specs(specs)
+        self.defects = defects
+        self.clock = Clock()
+        self.resources = FakeResources(self.api, defects, int_ids, self.clock)
+        self.rate_limits = rate_limits
+        self.default_authenticated = parse_rate_limit(default_authenticated)
+        self.windows: dict[str, tuple[float, int]] = {}
+        self.users: dict[str, User] = {}
+        self.access: dict[str, dict[str, Any]] = {}
+        self.refresh: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
+        self._add_user(ADMIN_EMAIL, ADMIN_PASSWORD, [ADMIN_ROLE])
 
-    def field_error(self, spec: Mapping[str, Any], value: Any) -> str | None:
-        kind = spec["type"]
-        if value is None:
-            return "may not be null" if spec["required"] else None
-        if kind in ("integer", "float"):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                return "must be a number"
-            if kind == "integer" and not isinstance(value, int):
-                return "must be an integer"
-            if not math.isfinite(value):
-                return "must be finite"
-            lo, hi = spec["min"], spec["max"]
-            if kind == "integer":
-                lo = _INT32[0] if lo is None else lo
-                hi = _INT32[1] if hi is None else hi
-            if lo is not None and value < lo and "ignores_min" not in self.defects:
-                return f"must be >= {lo}"
-            if hi is not None and value > hi:
-                return f"must be <= {hi}"
-            return None
-        if kind == "boolean":
-            return None if isinstance(value, bool) else "must be a boolean"
-        if not isinstance(value, str):
-            return "must be a string"
-        if kind in ("string", "text"):
-            if spec["min_length"] is not None and len(value) < spec["min_length"]:
-                return "too short"
-            if spec["max_length"] is not None and len(value) > spec["max_length"]:
-                return "too long"
-            if "\x00" in value:
-                return "holds NUL"
-        elif kind == "email" and not _EMAIL.match(value):
-            return "not an email"
-        elif kind == "enum" and value not in spec["values"]:
-            return f"must be one of {spec['values']}"
-        elif kind in ("uuid", "date", "datetime"):
-            try:
-                if kind == "uuid":
-                    uuid.UUID(value)
-                elif kind == "date":
-                    date.fromisoformat(value if _DATE.match(value) else "invalid")
-                elif datetime.fromisoformat(value).tzinfo is None and (
-                    "accepts_naive_datetime" not in self.defects
-                ):
-                    return "must include a timezone offset"
-            except ValueError:
-                return f"not a valid {kind}"
-        return None
+    def has(self, defect: str) -> bool:
+        return defect in self.defects
 
-    def validate(self, body: object, *, partial: bool) -> dict[str, Any]:
-        if not isinstance(body, dict):
-            raise _Reject(422, "VALIDATION_ERROR", "Body must be an object")
-        errors: dict[str, str] = {}
-        for name, value in body.items():
-            if name not in self.fields:
-                if not (partial and "patch_ignores_unknown" in self.defects):
-                    errors[name] = "unknown field"
-            elif (error := self.field_error(self.fields[name], value)) is not None:
-                errors[name] = error
-        if not partial:
-            for name, spec in self.fields.items():
-                if name not in body and spec["required"] and spec["default"] is None:
-                    errors[name] = "field required"
-        if errors:
-            raise _Reject(422, "VALIDATION_ERROR", "Invalid request", errors)
-        return {k: v for k, v in body.items() if k in self.fields}
+    # ------------------------------------------------------------ users and tokens
 
-    def check_unique(self, values: Mapping[str, Any], own_id: str | None) -> None:
-        if "no_unique" in self.defects:
-            return
-        for name, spec in self.fields.items():
-            if spec["unique"] and values.get(name) is not None:
-                for row_id, row in self.rows.items():
-                    if row_id != own_id and row.get(name) == values[name]:
-                        raise _Reject(409, "CONFLICT", f"{name} already exists", {name: "taken"})
+    def _add_user(self, email: str, password: str, roles: list[str]) -> User:
+        user_id = self.resources.new_id()
+        user = {
+            "id": user_id,
+            "email": email.lower(),
+            "password": password,
+            "roles": roles,
+            "is_active": True,
+            "created_at": self.clock.now(),
+        }
+        self.users[user_id] = user
+        return user
 
-    def out(self, row_id: str) -> dict[str, Any]:
-        row = dict(self.rows[row_id])
-        if "drops_timezone" in self.defects:
-            for name, spec in self.fields.items():
-                if spec["type"] == "datetime" and row.get(name) is not None:
-                    moment = datetime.fromisoformat(row[name])
-                    row[name] = moment.replace(tzinfo=None).isoformat()
-        return {"id": int(row_id) if self.int_ids else row_id, **row}
+    def shown(self, user: User) -> dict[str, Any]:
+        out = {
+            "id": int(user["id"]) if self.resources.int_ids else user["id"],
+            "email": user["email"],
+            "roles": list(user["roles"]),
+            "is_active": user["is_active"],
+            "created_at": utc_text(user["created_at"]),
+        }
+        if self.has("register_returns_hash"):
+            out["password_hash"] = "$argon2id$" + user["password"][::-1]
+        return out
 
-    def handle(self, method: str, path: str, query: str, raw: bytes) -> tuple[int, Any]:
-        """Returns (status, data) or (status, (data, meta)) for lists; raises _Reject."""
-        parts = urlsplit(path).path.rstrip("/")
-        allowed: tuple[str, ...]
-        row_id: str | None
-        if parts == self.collection:
-            allowed, row_id = ("GET", "POST"), None
-        elif (
-            parts.startswith(self.collection + "/") and "/" not in parts[len(self.collection) + 1 :]
-        ):
-            allowed, row_id = ("GET", "PATCH", "DELETE"), parts[len(self.collection) + 1 :]
-        else:
-            raise _Reject(404, "NOT_FOUND", "Route not found")
+    def _tokens(self, user: User) -> dict[str, Any]:
+        access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        self.access[access] = {"user": user["id"], "roles": list(user["roles"])}
+        self.refresh[refresh] = {"user": user["id"], "used": False}
+        return {
+            "access_token": access,
+            "refresh_token": refresh,
+            "token_type": "bearer",
+            "expires_in": 900,
+        }
+
+    def signed_in(self, headers: Mapping[str, str]) -> tuple[User | None, bool]:
+        """(the user of a valid access token, whether the Authorization header is valid)."""
+        header = headers.get("authorization")
+        if header is None:
+            return None, True
+        scheme, _, token = header.partition(" ")
+        grant = self.access.get(token.strip()) if scheme.lower() == "bearer" else None
+        if grant is None:
+            return None, False
+        user = self.users[grant["user"]]
+        if not user["is_active"] and not self.has("deactivated_user_keeps_access"):
+            return None, False
+        if self.has("roles_from_token"):
+            user = {**user, "roles": grant["roles"]}
+        return user, True
+
+    # ------------------------------------------------------------ requests
+
+    def handle(
+        self, method: str, target: str, raw: bytes, headers: Mapping[str, str], client: str
+    ) -> tuple[int, Any, Any, dict[str, str]]:
+        """(status, data, meta, extra headers); raises Reject for an error response."""
+        parts = urlsplit(target)
+        path = unquote(parts.path).rstrip("/")
+        query = parse_qs(parts.query, keep_blank_values=True)
+        prefix = self.api.prefix
+        if not path.startswith(prefix + "/"):
+            raise Reject(404, "NOT_FOUND", "Route not found")
+        segments = path[len(prefix) + 1 :].split("/")
+        route, allowed = self._route(segments)
+        self._limit(headers, client, route)
         if method not in allowed:
-            raise _Reject(405, "METHOD_NOT_ALLOWED", "Method not allowed", {"allow": allowed})
+            raise Reject(405, "METHOD_NOT_ALLOWED", "Method not allowed", {"allow": allowed})
         body: object = None
-        if method in ("POST", "PATCH"):
+        if method in ("POST", "PATCH", "PUT"):
             try:
                 body = json.loads(raw or b"null")
             except ValueError:
-                raise _Reject(400, "BAD_REQUEST", "Malformed JSON body") from None
+                raise Reject(400, "BAD_REQUEST", "Malformed JSON body") from None
+        user, valid = self.signed_in(headers)
         with self.lock:
-            if row_id is None and method == "GET":
-                return 200, self.page(parse_qs(query))
-            if row_id is None:
-                values = self.validate(body, partial=False)
-                row = {n: values.get(n, s["default"]) for n, s in self.fields.items()}
-                self.check_unique(row, None)
-                new_id = str(self.next_id) if self.int_ids else str(uuid.uuid4())
-                self.next_id += 1
-                self.rows[new_id] = row
-                return 201, self.out(new_id)
-            if row_id not in self.rows:
-                raise _Reject(404, "NOT_FOUND", "Record not found")
-            if method == "GET":
-                return 200, self.out(row_id)
-            if method == "DELETE":
-                del self.rows[row_id]
-                return (200, None) if "delete_returns_200" in self.defects else (204, None)
-            changes = self.validate(body, partial=True)
-            self.check_unique({**self.rows[row_id], **changes}, row_id)
-            self.rows[row_id].update(changes)
-            return 200, self.out(row_id)
+            return self._dispatch(route, segments, method, query, body, user, valid)
 
-    def page(self, query: dict[str, list[str]]) -> tuple[list[Any], dict[str, int]]:
-        default = 7 if "wrong_default_limit" in self.defects else self.default_limit
-        numbers: dict[str, int] = {}
-        errors: dict[str, str] = {}
-        for name, fallback in (("page", 1), ("limit", default)):
-            raw = query.get(name, [str(fallback)])[-1]
-            top = (
-                self.max_limit
-                if name == "limit" and "limit_not_capped" not in self.defects
-                else None
-            )
-            if not re.fullmatch(r"\d+", raw) or int(raw) < 1 or (top and int(raw) > top):
-                errors[name] = "out of range"
-            else:
-                numbers[name] = int(raw)
+    def _route(self, segments: list[str]) -> tuple[Any, tuple[str, ...]]:
+        resources = self.api.resources
+        match segments:
+            case ["auth", ("register" | "login" | "refresh") as name]:
+                return ("auth", name), ("POST",)
+            case ["auth", "me"]:
+                return ("auth", "me"), ("GET",)
+            case ["users"]:
+                return ("users", None), ("GET",)
+            case ["users", _]:
+                return ("users", segments[1]), ("GET", "PATCH")
+            case [plural] if plural in resources:
+                return ("collection", resources[plural]), ("GET", "POST")
+            case [plural, _] if plural in resources:
+                return ("item", resources[plural]), ("GET", "PATCH", "PUT", "DELETE")
+            case [parent, _, child] if child in resources:
+                ref = next(
+                    (r for r in resources[child].refs.values() if r.to == parent and r.nested),
+                    None,
+                )
+                if ref is not None:
+                    return ("nested", resources[child], ref), ("GET", "POST")
+        raise Reject(404, "NOT_FOUND", "Route not found")
+
+    def _limit(self, headers: Mapping[str, str], client: str, route: Any) -> None:
+        res = route[1] if route[0] in ("collection", "item", "nested") else None
+        user, _ = self.signed_in(headers)
+        key = f"user:{user['id']}" if user else f"ip:{client}"
+        if (
+            res is not None
+            and res.rate_limit
+            and self.rate_limits
+            and not self.has("rate_limit_ignored")
+        ):
+            (amount, period), budget = res.rate_limit, res.plural
+        elif user is not None and self.default_authenticated is not None:
+            (amount, period), budget = self.default_authenticated, "default"
+        else:
+            return
+        with self.lock:
+            now = time.monotonic()
+            start, count = self.windows.get(f"{key}:{budget}", (now, 0))
+            if now - start >= period:
+                start, count = now, 0
+            count += 1
+            self.windows[f"{key}:{budget}"] = (start, count)
+        if count > amount:
+            wait = max(1, math.ceil(start + period - now))
+            headers_out = {} if self.has("no_retry_after") else {"Retry-After": str(wait)}
+            raise Reject(429, "RATE_LIMITED", "Too many requests", None, headers_out)
+
+    def _dispatch(
+        self,
+        route: Any,
+        segments: list[str],
+        method: str,
+        query: dict[str, list[str]],
+        body: object,
+        user: User | None,
+        valid: bool,
+    ) -> tuple[int, Any, Any, dict[str, str]]:
+        kind = route[0]
+        if kind == "auth":
+            return (*self._auth(route[1], body, user if valid else None), None, {})
+        if kind == "users":
+            return self._users(route[1], method, query, body, user if valid else None)
+        res: Resource = route[1]
+        r = self.resources
+        action = {"GET": "read", "PATCH": "update", "PUT": "update", "DELETE": "delete"}.get(
+            method, "create"
+        )
+        if kind in ("collection", "nested") and method == "GET":
+            action = "list"
+        rule = res.auth[action]
+        if not rule.public and not valid:
+            raise Reject(401, "UNAUTHORIZED", "Invalid or expired token")
+        if not self.has("validation_before_role"):
+            r.gate(rule, user)
+        elif user is None and rule.protected:
+            raise Reject(401, "UNAUTHORIZED", "Authentication required")
+        late_gate = self.has("validation_before_role")
+        if kind == "nested":
+            ref = route[2]
+            parent = (ref, r.check_id(segments[1]))
+            if action == "list":
+                items, meta = r.find(res, query, user, parent)
+                return 200, items, meta, {}
+            values = r.validate(res, body, partial=False, nested=ref.field)
+            if late_gate:
+                r.gate(rule, user)
+            del values
+            if r.live(self.api[ref.to], parent[1]) is None:
+                raise Reject(404, "NOT_FOUND", f"{ref.to} {segments[1]} was not found")
+            return 201, r.create(res, body, user, parent), None, {}
+        if action == "list":
+            items, meta = r.find(res, query, user)
+            if late_gate:
+                r.gate(rule, user)
+            return 200, items, meta, {}
+        if action == "create":
+            r.validate(res, body, partial=False)
+            if late_gate:
+                r.gate(rule, user)
+            return 201, r.create(res, body, user), None, {}
+        if action == "read":
+            data = r.read(res, segments[1], query, user)
+            if late_gate:
+                r.gate(rule, user)
+            return 200, data, None, {}
+        if action == "update":
+            if late_gate:
+                r.validate(res, body, partial=method == "PATCH")
+                r.gate(rule, user)
+            return 200, r.write(res, segments[1], body, user, replace=method == "PUT"), None, {}
+        if late_gate:
+            r.gate(rule, user)
+        r.delete(res, segments[1], user)
+        return (200, None, None, {}) if self.has("delete_returns_200") else (204, None, None, {})
+
+    # ------------------------------------------------------------ the auth API
+
+    def _auth(self, name: str, body: object, user: User | None) -> tuple[int, Any]:
+        if name == "me":
+            if user is None:
+                raise Reject(401, "UNAUTHORIZED", "Authentication required")
+            return 200, self.shown(user)
+        if name == "refresh":
+            fields = self._body(body, {"refresh_token": str}, required=("refresh_token",))
+            grant = self.refresh.get(fields["refresh_token"])
+            if grant is None:
+                raise Reject(401, "UNAUTHORIZED", "Invalid or expired token")
+            if grant["used"]:
+                if not self.has("refresh_reuse_keeps_family"):
+                    for other in self.refresh.values():
+                        if other["user"] == grant["user"]:
+                            other["used"] = True
+                raise Reject(401, "UNAUTHORIZED", "Invalid or expired token")
+            if not self.has("refresh_not_rotated"):
+                grant["used"] = True
+            owner = self.users[grant["user"]]
+            if not owner["is_active"]:
+                raise Reject(401, "UNAUTHORIZED", "Invalid or expired token")
+            return 200, self._tokens(owner)
+        fields = self._body(body, {"email": str, "password": str}, required=("email", "password"))
+        email, password = fields["email"], fields["password"]
+        if not _EMAIL.match(email) or has_nul(email):
+            raise invalid("email", "not an email")
+        if name == "register":
+            if not 8 <= len(password) <= 128:
+                raise invalid("password", "8 to 128 characters")
+            if any(u["email"] == email.lower() for u in self.users.values()):
+                raise Reject(409, "CONFLICT", "An account with this email already exists")
+            return 201, self.shown(self._add_user(email, password, []))
+        if len(password) > 128:
+            raise invalid("password", "at most 128 characters")
+        found = next((u for u in self.users.values() if u["email"] == email.lower()), None)
+        if found is None or found["password"] != password or not found["is_active"]:
+            raise Reject(401, "UNAUTHORIZED", "Invalid email or password")
+        return 200, self._tokens(found)
+
+    @staticmethod
+    def _body(body: object, types: Mapping[str, type], required: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise invalid("body", "not an object")
+        errors = {k: "unknown field" for k in body if k not in types}
+        errors.update(
+            {
+                k: f"must be a {t.__name__}"
+                for k, t in types.items()
+                if k in body and not isinstance(body[k], t)
+            }
+        )
+        errors.update({k: "field required" for k in required if k not in body})
         if errors:
-            raise _Reject(422, "VALIDATION_ERROR", "Invalid query", errors)
-        ids = list(self.rows)
-        start = (numbers["page"] - 1) * numbers["limit"]
-        items = [self.out(i) for i in ids[start : start + numbers["limit"]]]
-        return items, {"page": numbers["page"], "limit": numbers["limit"], "total": len(ids)}
+            raise Reject(422, "VALIDATION_ERROR", "Request validation failed", errors)
+        return dict(body)
+
+    # ------------------------------------------------------------ the users API
+
+    def _users(
+        self,
+        raw_id: str | None,
+        method: str,
+        query: dict[str, list[str]],
+        body: object,
+        user: User | None,
+    ) -> tuple[int, Any, Any, dict[str, str]]:
+        if user is None:
+            raise Reject(401, "UNAUTHORIZED", "Authentication required")
+        if ADMIN_ROLE not in user["roles"] and not self.has("users_api_open"):
+            raise Reject(403, "FORBIDDEN", "You are not allowed to do this")
+        if raw_id is None:
+            params = {k: v[-1] for k, v in query.items()}
+            for name in params:
+                if name not in _USER_QUERY:
+                    raise invalid(name, "unknown query parameter")
+            numbers = {}
+            for name, default, top in (("page", 1, 10**9), ("limit", 20, 100)):
+                raw = params.get(name, str(default))
+                if not raw.isdigit() or not 1 <= int(raw) <= top:
+                    raise invalid(name, "out of range")
+                numbers[name] = int(raw)
+            users = sorted(self.users.values(), key=lambda u: u["created_at"])
+            if "email" in params:
+                users = [u for u in users if u["email"] == params["email"].lower()]
+            start = (numbers["page"] - 1) * numbers["limit"]
+            items = [self.shown(u) for u in users[start : start + numbers["limit"]]]
+            return 200, items, {**numbers, "total": len(users)}, {}
+        user_id = self.resources.check_id(raw_id)
+        changes: dict[str, Any] = {}
+        if method == "PATCH":
+            changes = self._user_changes(body)
+        target = self.users.get(user_id)
+        if target is None:
+            raise Reject(404, "NOT_FOUND", f"user {raw_id} was not found")
+        if method == "GET":
+            return 200, self.shown(target), None, {}
+        demotes = ADMIN_ROLE not in changes.get("roles", [ADMIN_ROLE])
+        yourself = target["id"] == user["id"] and not self.has("admin_can_demote_self")
+        if yourself and (demotes or changes.get("is_active") is False):
+            raise Reject(409, "CONFLICT", "You cannot demote or deactivate yourself")
+        target.update(changes)
+        if target["is_active"] is False:
+            for grant in self.refresh.values():
+                if grant["user"] == target["id"]:
+                    grant["used"] = True
+        return 200, self.shown(target), None, {}
+
+    @staticmethod
+    def _user_changes(body: object) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise invalid("body", "not an object")
+        errors: dict[str, str] = {}
+        for name, value in body.items():
+            if name == "is_active":
+                if not isinstance(value, bool):
+                    errors[name] = "must be a boolean"
+            elif name == "roles":
+                if not isinstance(value, list) or not all(
+                    isinstance(r, str) and ROLE.match(r) and len(r) <= 64 for r in value
+                ):
+                    errors[name] = "must be a list of role names"
+            else:
+                errors[name] = "unknown field"
+        if errors:
+            raise Reject(422, "VALIDATION_ERROR", "Request validation failed", errors)
+        out = dict(body)
+        if "roles" in out:
+            out["roles"] = list(dict.fromkeys(out["roles"]))
+        return out
+
+
+def _language(accept: str | None) -> str:
+    best, quality = "en", 0.0
+    for entry in (accept or "").split(","):
+        tag, _, params = entry.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in ("en", "vi"):
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > quality:
+            best, quality = primary, q
+    return best
+
+
+def respond(
+    app: FakeApp,
+    method: str,
+    target: str,
+    raw: bytes,
+    request_headers: Mapping[str, str],
+    client: str,
+) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of one request (header names in `request_headers` lower-case)."""
+    headers: dict[str, str] = {}
+    try:
+        status, data, meta, extra = app.handle(method, target, raw, request_headers, client)
+        headers.update(extra)
+        body: object = {"success": True, "data": data, "error": None, "meta": meta}
+    except Exception as exc:  # noqa: BLE001 - every failure becomes an envelope
+        reject = (
+            exc
+            if isinstance(exc, Reject)
+            else Reject(500, "INTERNAL_ERROR", "Internal server error")
+        )
+        status = reject.status
+        language = (
+            "en" if app.has("english_only") else _language(request_headers.get("accept-language"))
+        )
+        message = (
+            VIETNAMESE.get(reject.code, reject.message) if language == "vi" else reject.message
+        )
+        error = {"code": reject.code, "message": message, "details": reject.details}
+        body = {"success": False, "data": None, "error": error, "meta": None}
+        headers.update(reject.headers)
+        headers["Content-Language"] = language
+        if status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        if status == 405 and not app.has("no_allow_header"):
+            headers["Allow"] = ", ".join(reject.details["allow"])  # type: ignore[index]
+        if reject.message == "Route not found" and app.has("plain_404_route"):
+            body = {"detail": "Not Found"}
+    if not app.has("no_request_id"):
+        incoming = request_headers.get("x-request-id", "")
+        headers["X-Request-ID"] = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    if not app.has("no_security_headers"):
+        headers.update(SECURITY_HEADERS)
+    payload = b"" if status == 204 else json.dumps(body).encode()
+    if status != 204:
+        headers["Content-Type"] = "application/json"
+    headers["Content-Length"] = str(len(payload))
+    return status, headers, payload
 
 
 def _handler(app: FakeApp) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True  # else each response waits for a delayed ACK
+        protocol_version = "HTTP/1.1"  # keep-alive: one connection per client
+
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
         def _serve(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            path, _, query = self.path.partition("?")
-            headers: dict[str, str] = {}
-            meta: object = None
-            try:
-                status, data = app.handle(self.command, path, query, raw)
-                if isinstance(data, tuple):
-                    data, meta = data
-                body: object = {"success": True, "data": data, "error": None, "meta": meta}
-            except _Reject as exc:
-                status = exc.status
-                error = {"code": exc.code, "message": exc.message, "details": exc.details}
-                body = {"success": False, "data": None, "error": error, "meta": None}
-                if status == 405 and "no_allow_header" not in app.defects:
-                    headers["Allow"] = ", ".join(exc.details["allow"])  # type: ignore[index]
-                if exc.message == "Route not found" and "plain_404_route" in app.defects:
-                    body = {"detail": "Not Found"}
-            if "no_request_id" not in app.defects:
-                headers["X-Request-ID"] = self.headers.get("X-Request-ID") or uuid.uuid4().hex
-            payload = b"" if status == 204 else json.dumps(body).encode()
+            request_headers = {k.lower(): v for k, v in self.headers.items()}
+            status, headers, payload = respond(
+                app, self.command, self.path, raw, request_headers, self.client_address[0]
+            )
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
-            if status != 204:
-                self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
 
@@ -252,13 +544,61 @@ def _handler(app: FakeApp) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def wsgi(app: FakeApp) -> Callable[[dict[str, Any], Callable[..., Any]], list[bytes]]:
+    """The same server as a WSGI application, to run in process (httpx.WSGITransport)."""
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        query = environ.get("QUERY_STRING", "")
+        target = quote(environ.get("PATH_INFO", "")) + (f"?{query}" if query else "")
+        headers = {
+            key[5:].replace("_", "-").lower(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = environ["CONTENT_TYPE"]
+        status, out, payload = respond(
+            app, environ["REQUEST_METHOD"], target, raw, headers, environ.get("REMOTE_ADDR", "")
+        )
+        start_response(f"{status} {HTTPStatus(status).phrase}", list(out.items()))
+        return [payload]
+
+    return application
+
+
+def in_process(
+    specs: Mapping[str, Any],
+    defects: frozenset[str] = frozenset(),
+    *,
+    int_ids: bool = False,
+    rate_limits: bool = False,
+    default_authenticated: str | None = None,
+) -> httpx.WSGITransport:
+    """A transport to a fresh fake server in this process (no socket, no thread): pass it
+    to run_conformance, login or make_client with any base URL."""
+    app = FakeApp(specs, defects, int_ids, rate_limits, default_authenticated)
+    return httpx.WSGITransport(app=wsgi(app), remote_addr="127.0.0.1")
+
+
 @contextmanager
 def serve(
-    spec: Mapping[str, Any], defects: frozenset[str] = frozenset(), *, int_ids: bool = False
+    specs: Mapping[str, Any],
+    defects: frozenset[str] = frozenset(),
+    *,
+    int_ids: bool = False,
+    rate_limits: bool = False,
+    default_authenticated: str | None = None,
 ) -> Iterator[str]:
-    """Run the fake server on 127.0.0.1 (a free port) and yield its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(FakeApp(spec, defects, int_ids)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    """Run the fake server on 127.0.0.1 (a free port) and yield its base URL. The admin
+    signs in with ADMIN_EMAIL and ADMIN_PASSWORD."""
+    app = FakeApp(specs, defects, int_ids, rate_limits, default_authenticated)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(app))
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    # The client and the server share this process: with the default 5 ms between thread
+    # switches each request would wait for one.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -266,3 +606,4 @@ def serve(
         server.shutdown()
         server.server_close()
         thread.join()
+        sys.setswitchinterval(interval)

@@ -9,18 +9,19 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from generator.context import describe
 from generator.spec import load_spec, load_spec_text
 from generator.spec.starter import starter_spec
-from tests.conformance.suite import Check, checks, make_client
-from tests.e2e.conftest import SPECS, STARTER, run, scaffold
+from tests.conformance.specs import conformance_specs
+from tests.conformance.suite import Check, checks, login, make_client, rate_limit_checks_for
+from tests.e2e.conftest import SPECS, STARTER, _wait_until_up, free_port, run, scaffold
 
 pytestmark = pytest.mark.e2e
 
@@ -61,31 +62,115 @@ def test_generated_code_is_clean(project: Path, python: Path, command: list[str]
     run([str(python), "-m", *command], project)
 
 
-# Resources the stack-neutral suite can drive: offset pagination, no refs to create first.
-CONFORMANCE = ["reviews", "courses", "people", STARTER]
+# The stack-neutral conformance suite (tests/conformance), over HTTP, on every resource of
+# tests/e2e/specs and the starter: their normalised specs drive it (refs make parents first).
+def _conformance_specs() -> dict[str, dict[str, object]]:
+    specs = [load_spec(path) for path in sorted(SPECS.glob("*.yaml"))]
+    specs.append(load_spec_text(starter_spec(STARTER), STARTER, STARTER))
+    return conformance_specs(specs)
 
 
-def _conformance_checks() -> list[tuple[str, Check]]:
-    cases = []
-    for name in CONFORMANCE:
-        path = SPECS / f"{name}.yaml"
-        spec = load_spec(path) if path.exists() else load_spec_text(starter_spec(name), name, name)
-        cases += [(name, check) for check in checks(describe(spec))]
-    return cases
+CONFORMANCE_SPECS = _conformance_specs()
+CONFORMANCE_ADMIN = ("conformance-admin@example.com", "conformance admin password, long")
+# Checks of behaviour the served app does not have yet: xfail(strict=False) by id, each
+# with the missing feature. (None at present.)
+NOT_YET: dict[str, str] = {}
+# The second server's default limit per signed-in user (RATE_LIMIT_AUTHENTICATED).
+LIMITED_AUTHENTICATED = "20/minute"
 
 
-@pytest.mark.parametrize(
-    ("resource", "check"), _conformance_checks(), ids=lambda v: getattr(v, "name", v)
-)
-def test_conformance_over_http(
-    server: str, admin_headers: dict[str, str], resource: str, check: Check
-) -> None:
-    with make_client(server, headers=admin_headers) as client:
+def _conformance_params(cases: list[Check]) -> list[object]:
+    return [
+        pytest.param(
+            check,
+            id=check.id.replace(":", "-"),
+            marks=(
+                [pytest.mark.xfail(reason=NOT_YET[check.id], strict=False)]
+                if check.id in NOT_YET
+                else []
+            ),
+        )
+        for check in cases
+    ]
+
+
+class _AdminToken:
+    """An admin of the suite's own (not the schemathesis test's, whose token must stay
+    fresh for it), signed in again when the access token may be near its 15 minutes."""
+
+    def __init__(self, server: str) -> None:
+        self.server, self.at = server, 0.0
+        self.headers: dict[str, str] = {}
+
+    def __call__(self) -> dict[str, str]:
+        if time.monotonic() - self.at > 300:
+            self.headers, self.at = login(self.server, *CONFORMANCE_ADMIN), time.monotonic()
+        return self.headers
+
+
+@pytest.fixture(scope="module")
+def conformance_admin(
+    server: str, project: Path, python: Path, served_database: str
+) -> _AdminToken:
+    env = {**os.environ, "DATABASE_URL": served_database, "ADMIN_PASSWORD": CONFORMANCE_ADMIN[1]}
+    run([str(python), "-m", "app.manage", "create-admin", CONFORMANCE_ADMIN[0]], project, env)
+    return _AdminToken(server)
+
+
+@pytest.mark.parametrize("check", _conformance_params(checks(CONFORMANCE_SPECS)))
+def test_conformance_over_http(server: str, conformance_admin: _AdminToken, check: Check) -> None:
+    with make_client(server, headers=conformance_admin()) as client:
         check(client)
 
 
-def test_auth_rules_over_http(server: str, admin_headers: dict[str, str]) -> None:
-    """The served app enforces the specs' `auth`: anonymous writes 401, a wrong role 403."""
+@pytest.fixture(scope="module")
+def limited_server(server: str, project: Path, python: Path, served_database: str) -> Iterator[str]:
+    """A second server of the same app and database that enforces the specs' `rate_limit`
+    (the first runs with RESOURCE_RATE_LIMITS=false) and LIMITED_AUTHENTICATED per user."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": served_database,
+        "RATE_LIMIT_AUTHENTICATED": LIMITED_AUTHENTICATED,
+        "RATE_LIMIT_ANONYMOUS": "100000/minute",  # registrations are anonymous
+        "RESOURCE_RATE_LIMITS": "true",
+    }
+    log_path = project / "uvicorn-limited.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
+            + ["--port", str(port)],
+            cwd=project,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base_url, process, log_path)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    "check",
+    _conformance_params(
+        rate_limit_checks_for(CONFORMANCE_SPECS, default_authenticated=LIMITED_AUTHENTICATED)
+    ),
+)
+def test_conformance_rate_limits_over_http(
+    limited_server: str, conformance_admin: _AdminToken, check: Check
+) -> None:
+    with make_client(limited_server, headers=conformance_admin()) as client:
+        check(client)
+
+
+def test_auth_rules_over_http(server: str) -> None:
+    """The served app enforces the specs' `auth` (the suite checks every rule; this is the
+    short story): anonymous writes 401, a wrong role 403."""
     with make_client(server) as anonymous:
         assert anonymous.get("/api/v1/courses").status_code == 200
         assert anonymous.post("/api/v1/courses", json={}).status_code == 401
