@@ -60,7 +60,8 @@ def _field(location: tuple[int | str, ...]) -> str:
 def _message(error: Any) -> str:
     # A length checked after a validator of the type (an optional text) is worded by
     # pydantic as a count of "items": say characters, as for every other text.
-    if error["type"] in ("too_long", "too_short") and isinstance(error.get("input"), str):
+    text = isinstance(error.get("input"), str)
+    if text and error["type"] in ("too_long", "too_short"):
         most = error["type"] == "too_long"
         bound = error["ctx"]["max_length" if most else "min_length"]
         unit = "character" if bound == 1 else "characters"
