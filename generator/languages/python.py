@@ -21,7 +21,9 @@ def literal(value: Any) -> str:
         raise ValueError(f"no Python literal for {value}")
     if isinstance(value, str):
         return _string(value)
-    if isinstance(value, int | float | bool) or value is None:
+    if isinstance(value, float):
+        return repr(value).replace("e+", "e")  # black writes 1e20, not 1e+20
+    if isinstance(value, int | bool) or value is None:
         return repr(value)
     raise TypeError(f"no Python literal for {type(value).__name__}")
 
@@ -57,11 +59,15 @@ def docstring(text: str, width: int = 72, indent: int = 0) -> str:
     if body.startswith('"'):
         body = " " + body  # as black pads a docstring that starts with a quote
     if "\n" not in body:
-        return f'"""{body} """' if body.endswith('"') else f'"""{body}"""'
-    pad = " " * indent
-    lines = [line.rstrip() for line in body.split("\n")]
-    body = "\n".join([lines[0], *(pad + line if line else "" for line in lines[1:])])
-    return f'"""{body}\n{pad}"""'
+        written = f'"""{body} """' if body.endswith('"') else f'"""{body}"""'
+    else:
+        pad = " " * indent
+        lines = [line.rstrip() for line in body.split("\n")]
+        body = "\n".join([lines[0], *(pad + line if line else "" for line in lines[1:])])
+        written = f'"""{body}\n{pad}"""'
+    from generator.languages.python_format import black_docstring
+
+    return black_docstring(written, indent)
 
 
 def _is_control(char: str) -> bool:

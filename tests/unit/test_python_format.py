@@ -9,8 +9,11 @@ import ast
 
 import black
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.languages import python_format
+from generator.languages.python import docstring, literal
 from generator.languages.python_format import format_long_statements, format_whole
 
 ITEMS = ", ".join(f'"item-{i}"' for i in range(14))  # too long for one line at any depth
@@ -191,3 +194,144 @@ def test_wide_characters_count_as_black_counts_them() -> None:
     result = format_long_statements(source)
     assert result != source
     assert format_whole(result) == result
+
+
+# Statements the templates write over several lines: black joins those that fit on one
+# line (and have no magic trailing comma), whatever names and values filled them in.
+JOINABLE = """class Service:
+    async def delete(self) -> None:
+        try:
+            await self.repository.delete(course)
+        except IntegrityError as error:
+            raise ConflictError(
+                "this course is still referenced by reviews"
+            ) from error
+        if check(
+            first, second
+        ) and other:
+            pass
+        elif check(
+            first
+        ):
+            pass
+        return [
+            item
+            for item in items
+        ]
+"""
+
+
+def test_statements_written_over_several_lines_are_joined_where_they_fit(
+    black_calls: list[str],
+) -> None:
+    result = format_long_statements(JOINABLE)
+    assert black_calls == []
+    assert result == format_whole(JOINABLE)
+    assert 'raise ConflictError("this course is still referenced by reviews") from error' in result
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # A magic trailing comma: black keeps the statement exploded.
+        'raise ConflictError(\n    "message",\n    details={"unique": ["name"]},\n) from error\n',
+        'VALUES = [\n    ("a", 1),\n    ("b", 2),\n]\n',
+        # A def that does not fit on one line, its parameters on one: black's own split.
+        "async def test_anonymous_is_401(\n"
+        "    anonymous: AsyncClient, method: str, path: str, body: dict[str, Any] | None\n"
+        ") -> None:\n    pass\n",
+        # A docstring is the docstring filter's.
+        'def f() -> None:\n    """First line.\n\n    More.\n    """\n',
+    ],
+)
+def test_layouts_black_keeps_are_kept_without_black(source: str, black_calls: list[str]) -> None:
+    assert format_long_statements(source) == source
+    assert black_calls == []
+    assert format_whole(source) == source
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Too long for one line, split inside its last brackets (black's right-hand split,
+        # optional parentheses and all): black decides, here for the better.
+        "owner_id: Mapped[uuid.UUID] = mapped_column(\n"
+        '    ForeignKey("users.id", ondelete="CASCADE"), index=True, other_argument=None\n'
+        ")\n",
+        "x = [\n    first_item_of_the_list, second_item_of_the_list, third_item_of_the_list\n]\n",
+        # Too long, written as black would not: split at the wrong bracket.
+        "result = compute(first_argument_of_the_call, second_argument_of_the_call)(\n"
+        "    third\n)\n",
+        # Redundant parentheses black drops, powers it hugs, comments it keeps in place.
+        "value = (\n    first + second\n)\n",
+        "value = f(\n    x ** 2\n)\n",
+        "value = f(\n    a,  # the first\n    b,\n)\n",
+        # A def with one parameter: black adds the magic trailing comma.
+        "def function_with_a_rather_long_name(only_parameter_of_this_function: int) -> None:\n"
+        "    pass\n",
+    ],
+)
+def test_other_multi_line_statements_are_what_black_makes_of_them(source: str) -> None:
+    assert format_long_statements(source) == format_whole(source)
+
+
+def test_a_clause_black_would_lay_out_otherwise_sends_the_file_through_black() -> None:
+    source = "if a:\n    pass\nelif (\n    b\n):\n    pass\n"
+    assert (
+        format_long_statements(source)
+        == format_whole(source)
+        == ("if a:\n    pass\nelif b:\n    pass\n")
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("x = f(1e+20, -1.5E-07, 0XFF, 0xabc, 10J)\n", "x = f(1e20, -1.5e-07, 0xFF, 0xABC, 10j)\n"),
+        ("x = '1e+20'\n", "x = '1e+20'\n"),  # a string, not a number
+    ],
+)
+def test_numbers_are_spelled_as_black_spells_them(source: str, expected: str) -> None:
+    assert format_long_statements(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '"""Create things.\n\nRevises: \nWritten by scaffold.\n"""\n\nX = 1  \n',
+        'def f() -> str:\n    text = """kept \n"""\n    return text\n',  # a string's value
+        "x = 1\n\n\n\ny = 2\n",  # three blank lines
+        "def f() -> None:\n    x = 1\n\n\n    y = 2\n",  # two inside a function
+        "x = 1\n\n",  # a blank line at the end
+        "x = [\n    1,\n    2\n]\t\n",  # a tab
+    ],
+)
+def test_whitespace_black_removes_is_removed(source: str) -> None:
+    result = format_long_statements(source)
+    assert result == format_whole(source)
+    assert format_whole(result) == result
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        st.characters(blacklist_categories=("Cs",)) | st.sampled_from(list(' \xa0\u2028"\\\n'))
+    ),
+    st.sampled_from([0, 4, 8]),
+)
+def test_docstrings_are_what_black_writes(text: str, indent: int) -> None:
+    """Even where wrapping leaves black something to do: a line starting with a no-break
+    space (black strips Unicode whitespace), a last line too long for the closing quotes."""
+    pad = " " * indent
+    source = "".join(f"{'    ' * (i // 4)}class A:\n" for i in range(0, indent, 4)) + (
+        f"{pad}{docstring(text, indent=indent)}\n"
+    )
+    assert format_whole(source) == source
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from([1e20, -1e16, 1e-7]))
+def test_float_literals_are_what_black_writes(value: float) -> None:
+    source = f"x = {literal(value)}\n"
+    assert format_whole(source) == source
+    assert ast.literal_eval(literal(value)) == value

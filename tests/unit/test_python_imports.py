@@ -3,9 +3,18 @@ the ones its code uses as globals."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from generator.languages.python_imports import settle_imports, used_imports
+from generator.languages.python_imports import (
+    import_block,
+    settle_imports,
+    sort_import_blocks,
+    used_imports,
+)
 
 CANDIDATES = used_imports("uuid\ntyping:Any\nsqlalchemy:event\napp.models:Base\n")
 
@@ -54,3 +63,53 @@ def test_text_without_a_marker_is_left_alone() -> None:
 def test_code_that_does_not_parse_is_refused() -> None:
     with pytest.raises(SyntaxError):
         settle_imports(f"{CANDIDATES}\ndef broken(:\n", "m.py")
+
+
+def test_every_import_block_is_sorted_the_type_checking_one_too() -> None:
+    # A model's parents, in the order its refs were listed.
+    text = settled(
+        "\nif TYPE_CHECKING:\n"
+        "    from app.models.zebras import Zebra\n"
+        "    from app.models.courses import Course\n"
+        "    from app.models.apples import Apple\n"
+        "\n\nclass Thing(Base):\n    id: uuid.UUID\n"
+    )
+    assert (
+        "if TYPE_CHECKING:\n"
+        "    from app.models.apples import Apple\n"
+        "    from app.models.courses import Course\n"
+        "    from app.models.zebras import Zebra\n\n\nclass Thing"
+    ) in text
+
+
+def test_a_block_with_what_import_block_does_not_write_is_left_alone() -> None:
+    source = "if X:\n    from b import c\n    from a import b as d  # aliased\n"
+    assert sort_import_blocks(source) == source
+
+
+def test_lines_of_a_string_that_look_like_imports_are_left_alone() -> None:
+    source = 'TEXT = """\nfrom b import c\nfrom a import b\n"""\n'
+    assert sort_import_blocks(source) == source
+
+
+MODULES = ["app.models.item2s", "app.models.item10s", "app.models.Item3s", "app.models.item_a"]
+MODULES += ["app.models.itema", "app.models.item01s", "app.models.item1s", "app.models.a0"]
+MEMBERS = ["field10", "field2", "A", "AB", "a_b", "aB", "B2", "Ab", "_x", "X_1", "x1", "x01"]
+
+
+def test_names_are_in_ruffs_natural_order(tmp_path: Path) -> None:
+    """Digits compare as numbers (item2 before item10), a one-letter name is a class."""
+    block = import_block([f"{m}:Name" for m in MODULES] + [f"m:{n}" for n in MEMBERS])
+    module = tmp_path / "module.py"
+    module.write_text(f"{block}\n\n__all__ = ['Name', {', '.join(map(repr, MEMBERS))}]\n")
+    (tmp_path / "ruff.toml").write_text(
+        '[lint]\nselect = ["I"]\nisort.known-first-party = ["app"]\n', encoding="utf-8"
+    )
+    ruff = Path(sys.executable).parent / "ruff"
+    checked = subprocess.run(
+        [str(ruff), "check", "--no-cache", "--config", str(tmp_path / "ruff.toml"), str(module)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + block
