@@ -333,12 +333,8 @@ GUARDED_PARENT = {
 }
 
 
-@pytest.mark.xfail(
-    raises=RenderedCodeError,
-    strict=True,
-    reason="templates/fastapi/resource/app/services: create() puts `user` after defaults",
-)
 def test_a_nested_ref_beside_a_guarded_parent_renders() -> None:
+    """create() takes the parents' ids with defaults, then the user as a keyword."""
     assert render(GUARDED_PARENT)
 
 
