@@ -287,6 +287,13 @@ class ResourceContext:
         return [a for a in ("create", "update", "delete") if a in actions]
 
     @property
+    def user_routes(self) -> list[str]:
+        """Write routes that take the signed-in user: user_writes, and create when records
+        have an owner (the controller passes owner_id=user.id)."""
+        extra = ["create"] if self.uses_owner and "create" not in self.user_writes else []
+        return self.user_writes + extra
+
+    @property
     def unique_fields(self) -> list[FieldContext]:
         return [f for f in self.fields if f.unique]
 
