@@ -20,6 +20,8 @@ from typing import Any
 from tests.conformance.fake_values import (
     cursor_value,
     field_error,
+    filter_key,
+    filter_value,
     order_key,
     stored,
     utc_text,
@@ -386,6 +388,7 @@ class FakeResources:
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         rule = res.auth["list"]
         includes = self.includes(res, query)
+        tests = self.filters(res, query)
         params = {k: v[-1] for k, v in query.items()}
         default = 7 if self.has("wrong_default_limit") else res.default_limit
         numbers: dict[str, int] = {}
@@ -411,6 +414,7 @@ class FakeResources:
             rows = [r for r in rows if r.get(parent[0].field) == parent[1]]
         if rule.owner and not has_any(user, rule.roles) and not self.has("owner_list_unfiltered"):
             rows = [r for r in rows if self.owns(user, r)]
+        rows = [r for r in rows if all(test(r) for test in tests)]
         limit = numbers["limit"]
         if not res.cursor:
             rows.sort(key=partial(self.value_of, res, key="id"))
@@ -447,6 +451,60 @@ class FakeResources:
             next_cursor = self.encode_cursor(res, sort, key, last)
         items = [self.out(res, r, includes, user) for r in page[:limit]]
         return items, {"limit": limit, "next_cursor": next_cursor}
+
+    def filters(self, res: Resource, query: dict[str, list[str]]) -> list[Callable[[Row], bool]]:
+        """Takes the filter parameters and q out of `query`: a test per parameter given,
+        or a 422 for a value the field's column cannot hold."""
+        tests: list[Callable[[Row], bool]] = []
+        for name in res.filters:
+            kind, spec = res.kind(name), res.fields.get(name)
+            for op in res.filter_ops(name):
+                given = query.pop(f"{name}{op}", None)
+                if given is None:
+                    continue
+                texts = [t for v in given for t in v.split(",") if t] if op else given[-1:]
+                if op == "_in" and self.has("in_first_only"):
+                    texts = texts[:1]
+                try:
+                    wanted = [self.filter_value(kind, spec, text) for text in texts]
+                except ValueError:
+                    if self.has("filter_lax_types"):
+                        continue
+                    raise invalid(f"{name}{op}", f"not a value {name} can hold") from None
+                skip = {"": "filter_ignored", "_lte": "lte_ignored"}.get(op)
+                if skip is None or not self.has(skip):
+                    tests.append(partial(self.matches, name, kind, op, wanted))
+        if res.search and "q" in query:
+            q = query.pop("q")[-1]
+            if not 1 <= len(q) <= 200 or "\x00" in q:
+                raise invalid("q", "1 to 200 characters, without NUL")
+            fields = res.search[:1] if self.has("search_first_field_only") else res.search
+            tests.append(partial(self.found, fields, q))
+        return tests
+
+    def filter_value(self, kind: str, spec: Mapping[str, Any] | None, text: str) -> Any:
+        if kind != "ref":
+            return filter_value(kind, spec, text)
+        try:
+            return self.check_id(text)
+        except Reject:
+            raise ValueError("not an id") from None
+
+    def matches(self, name: str, kind: str, op: str, wanted: list[Any], row: Row) -> bool:
+        if row.get(name) is None:
+            return False
+        value = filter_key(kind, row[name])
+        if op == "_gte":
+            return bool(value > wanted[0] if self.has("gte_exclusive") else value >= wanted[0])
+        if op == "_lte":
+            return bool(value <= wanted[0])
+        return bool(value in wanted) if op == "_in" else bool(value == wanted[0])
+
+    def found(self, fields: tuple[str, ...], q: str, row: Row) -> bool:
+        """Whether a field holds q as a literal substring, in any case."""
+        if self.has("search_case_sensitive"):
+            return any(q in (row.get(f) or "") for f in fields)
+        return any(q.lower() in (row.get(f) or "").lower() for f in fields)
 
     def encode_cursor(self, res: Resource, sort: str, key: str, row: Row) -> str:
         raw = row["id"] if key == "id" else row.get(key)

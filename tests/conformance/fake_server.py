@@ -55,6 +55,14 @@ DEFECTS = frozenset(
         "cursor_skips_ties",  # the keyset compares the sort value only, skipping ties
         "next_cursor_on_last_page",  # a full last page still hands out a cursor
         "unknown_include_ignored",  # ?include= of an unknown relation is ignored
+        # Filters and search.
+        "filter_ignored",  # ?<field>= (equality) filters nothing
+        "gte_exclusive",  # _gte leaves out the value itself (a _gt)
+        "lte_ignored",  # _lte filters nothing
+        "in_first_only",  # _in keeps only its first value
+        "filter_lax_types",  # a filter value of the wrong type is ignored, not a 422
+        "search_case_sensitive",  # ?q= matches only in the same case
+        "search_first_field_only",  # ?q= searches only the first search field
         # References and deletes.
         "unknown_parent_500",  # an unknown parent id is a database error
         "unreadable_parent_accepted",  # a record may point at a parent its author cannot read

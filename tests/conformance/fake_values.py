@@ -191,3 +191,59 @@ def cursor_value(kind: str, spec: Spec | None, raw: Any) -> Any:
     if kind == "date":
         date.fromisoformat(raw)
     return raw
+
+
+_BOOLEAN_TEXT = {
+    **dict.fromkeys(("true", "1", "yes", "on", "t", "y"), True),
+    **dict.fromkeys(("false", "0", "no", "off", "f", "n"), False),
+}
+
+
+def filter_value(kind: str, spec: Spec | None, text: str) -> Any:
+    """A filter's query text as filter_key makes the column's values; ValueError when the
+    column cannot hold it (the field's own min, max and lengths do not apply)."""
+    if kind in RANGES:
+        if not re.fullmatch(r"[+-]?\d+", text.strip()):
+            raise ValueError("not an integer")
+        number = int(text)
+        if not RANGES[kind][0] <= number <= RANGES[kind][1]:
+            raise ValueError("out of the column's range")
+        return number
+    if kind == "float":
+        return float(text)
+    if kind == "decimal":
+        if _decimal_error({**(spec or {}), "min": None, "max": None}, text, frozenset()):
+            raise ValueError("not a decimal of the column")
+        return Decimal(text)
+    if kind == "boolean":
+        if text.lower() not in _BOOLEAN_TEXT:
+            raise ValueError("not a boolean")
+        return _BOOLEAN_TEXT[text.lower()]
+    if "\x00" in text:
+        raise ValueError("holds NUL")
+    if kind == "date":
+        return date.fromisoformat(text if _DATE.match(text) else "invalid")
+    if kind == "datetime":
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            raise ValueError("no zone")
+        return moment
+    if kind == "uuid":
+        return uuid.UUID(text)
+    if kind == "enum" and spec is not None and text not in spec["values"]:
+        raise ValueError("not a value of the enum")
+    return text
+
+
+def filter_key(kind: str, value: Any) -> Any:
+    """A stored value, comparable with what filter_value makes of a query text."""
+    if kind == "decimal":
+        return Decimal(str(value))
+    if kind == "datetime":
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "uuid":
+        return uuid.UUID(str(value))
+    return value

@@ -17,6 +17,10 @@ DEFAULT_AUTH = {
 }
 ADMIN_ROLE = "admin"
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+# Filter types that also take `_gte` / `_lte` (enums take `_in`; the others equality only).
+RANGE_FILTER_TYPES = frozenset(
+    {"integer", "bigint", "float", "decimal", "string", "email", "url", "date", "datetime"}
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ class Resource:
     timestamps: bool = True
     uses_owner: bool = False
     prefix: str = "/api/v1"
+    filters: tuple[str, ...] = ()  # fields (and ref fields) lists filter by: ?name=
+    search: tuple[str, ...] = ()  # fields ?q= searches
 
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any]) -> Resource:
@@ -116,6 +122,9 @@ class Resource:
         sort = spec.get("sort")
         if sort is None:
             sort = ["created_at", "updated_at"] if timestamps else ["id"]
+        # A nested ref always filters: its list under the parent is that filter.
+        nested = [name for name, ref in refs.items() if ref.nested]
+        filters = tuple(dict.fromkeys([*(spec.get("filter") or []), *nested]))
         return cls(
             plural=spec["plural"],
             fields=spec["fields"],
@@ -130,6 +139,8 @@ class Resource:
             timestamps=timestamps,
             uses_owner=any("owner" in rule.entries for rule in auth.values()),
             prefix=str(spec.get("prefix", "/api/v1")).rstrip("/"),
+            filters=filters,
+            search=tuple(spec.get("search") or ()),
         )
 
     @property
@@ -140,6 +151,13 @@ class Resource:
     @property
     def read_only(self) -> list[str]:
         return [n for n, f in self.fields.items() if f.get("read_only")]
+
+    def filter_ops(self, name: str) -> tuple[str, ...]:
+        """The suffixes ?name<suffix>= takes: "" (equals), _gte and _lte, or _in."""
+        kind = self.kind(name)
+        if kind in RANGE_FILTER_TYPES:
+            return ("", "_gte", "_lte")
+        return ("", "_in") if kind == "enum" else ("",)
 
     @property
     def cursor(self) -> bool:

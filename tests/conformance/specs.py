@@ -1,6 +1,7 @@
 """The suite's input made from scaffold's own spec model: ``generator.context.describe(spec)``
 (resource, plural, fields, pagination) plus what HTTP shows of the rest (refs, auth, soft
-delete, sortable fields, rate limit). Another generator can write the same plain data."""
+delete, sortable and filterable fields, searched fields, rate limit). Another generator can
+write the same plain data."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.context import describe
-from generator.naming import Names
+from generator.naming import Names, snake_case
 from generator.spec.model import ACTIONS, ResourceSpec
 
 
@@ -33,6 +34,12 @@ def conformance_spec(spec: ResourceSpec) -> dict[str, Any]:
     out["rate_limit"] = spec.rate_limit
     generated = ["created_at", "updated_at"] if spec.timestamps else ["id"]
     out["sort"] = [name for name, field in fields.items() if field.sort] + generated
+    out["filter"] = [
+        f"{name}_id" if field.type == "ref" else name
+        for name, field in fields.items()
+        if field.filter or field.nested
+    ]
+    out["search"] = [snake_case(name) for name in spec.search]
     return out
 
 

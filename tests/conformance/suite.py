@@ -23,6 +23,7 @@ import httpx
 
 from tests.conformance.checks_auth import auth_api_checks
 from tests.conformance.checks_crud import crud_checks
+from tests.conformance.checks_filters import filter_checks
 from tests.conformance.checks_http import api_checks, http_checks, rate_limit_checks
 from tests.conformance.checks_lists import list_checks
 from tests.conformance.checks_refs import ref_checks
@@ -74,7 +75,8 @@ def checks(specs: Specs, *, only: Iterable[str] | None = None, api: bool = True)
         out += auth_api_checks(model) + api_checks(model)
     for plural in wanted:
         res = model[plural]
-        out += crud_checks(model, res) + list_checks(model, res) + ref_checks(model, res)
+        out += crud_checks(model, res) + list_checks(model, res) + filter_checks(model, res)
+        out += ref_checks(model, res)
         out += rule_checks(model, res) + http_checks(model, res)
     seen: set[str] = set()
     for check in out:

@@ -43,7 +43,23 @@ REVIEW = {
         "featured": field("boolean", default=False),
     },
     "pagination": {"default_limit": 20, "max_limit": 100},
+    "filter": [
+        "rating",
+        "title",
+        "body",
+        "status",
+        "author_email",
+        "score",
+        "published_on",
+        "seen_at",
+        "ref_code",
+        "featured",
+    ],
+    "search": ["title", "body"],
 }
+
+# REVIEW's filters that take _gte and _lte: numbers, dates, times and texts but `text`.
+REVIEW_RANGES = ("rating", "title", "author_email", "score", "published_on", "seen_at")
 
 TAG = {
     "resource": "tag",
@@ -91,6 +107,8 @@ SCHOOL = {
             },
             auth={"create": ["editor"], "update": ["editor"], "delete": ["editor"]},
             sort=["price", "created_at", "updated_at"],
+            filter=["price", "code"],
+            search=["code", "title"],
         ),
         _spec(
             "lesson",
@@ -106,6 +124,7 @@ SCHOOL = {
             pagination={"style": "cursor", "default_limit": 5, "max_limit": 10},
             soft_delete=True,
             sort=["position", "starts_at", "created_at", "updated_at"],
+            filter=["position", "starts_at"],
         ),
         _spec(
             "enrollment",
@@ -118,6 +137,7 @@ SCHOOL = {
                 "course_id": _ref("courses", "course", "restrict"),
                 "lesson_id": _ref("lessons", "lesson", "set_null", required=False),
             },
+            filter=["status", "course_id"],
         ),
         _spec(
             "progress",
@@ -285,6 +305,34 @@ EXPECTED_FAILURES: dict[str, tuple[dict[str, Any], str, set[str]]] = {
         "lessons",
         {"lessons:include_unknown_on_list", "lessons:include_unknown_on_get"},
     ),
+    "filter_ignored": (
+        REVIEW,
+        "reviews",
+        {f"reviews:filter_{name}" for name in REVIEW["filter"]},
+    ),
+    "gte_exclusive": (
+        REVIEW,
+        "reviews",
+        {f"reviews:filter_{name}_gte" for name in REVIEW_RANGES},
+    ),
+    "lte_ignored": (
+        REVIEW,
+        "reviews",
+        {f"reviews:filter_{name}_lte" for name in REVIEW_RANGES},
+    ),
+    # `status_in=pending,not-a-value` reads `pending` only: no 422 either.
+    "in_first_only": (
+        REVIEW,
+        "reviews",
+        {"reviews:filter_status_in", "reviews:filter_status_invalid"},
+    ),
+    "filter_lax_types": (
+        REVIEW,
+        "reviews",
+        {f"reviews:filter_{name}_invalid" for name in REVIEW["filter"]},
+    ),
+    "search_case_sensitive": (REVIEW, "reviews", {"reviews:search_title", "reviews:search_body"}),
+    "search_first_field_only": (REVIEW, "reviews", {"reviews:search_body"}),
     "unknown_parent_500": (
         SCHOOL,
         "enrollments",
@@ -548,10 +596,13 @@ def test_the_e2e_specs_become_suite_input() -> None:
     }
     assert lessons["soft_delete"] is True and lessons["pagination"]["style"] == "cursor"
     assert lessons["sort"] == ["position", "starts_at", "created_at", "updated_at"]
+    assert lessons["filter"] == ["course_id", "title", "published", "starts_at"]  # nested: a filter
+    assert lessons["search"] == []
     reviews = conformance_spec(load_spec(specs / "reviews.yaml"))
     assert reviews["auth"]["update"] == ["owner"] and reviews["refs"] == {}
     people = conformance_spec(load_spec(specs / "people.yaml"))
     assert people["sort"] == ["name", "order", "id"] and people["rate_limit"] == "5/minute"
+    assert people["filter"] == ["type", "group"] and people["search"] == ["name", "group"]
 
 
 # The pattern a caller uses to get one pytest test per check.
