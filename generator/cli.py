@@ -36,6 +36,14 @@ app = typer.Typer(
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document (for tools).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+TrustOption = Annotated[
+    bool,
+    typer.Option(
+        "--trust",
+        help="Allow a stack outside the installed ones (scaffold.toml's stack set to a folder):"
+        " its templates are code, so only for a folder you trust.",
+    ),
+]
 
 
 @app.command()
@@ -88,6 +96,7 @@ def resource(
         bool,
         typer.Option("--force-conflicts", help="Write conflicting merges with conflict markers."),
     ] = False,
+    trust: TrustOption = False,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -105,7 +114,7 @@ def resource(
         from generator.generate import Options, generate_resources
         from generator.project import Project
 
-        project = Project.find(Path.cwd())
+        project = Project.find(Path.cwd(), trust=trust)
         names = _resource_names(project, names or [], every)
         fields = [token for token in names if ":" in token]
         resources = [name for name in names if ":" not in name]
@@ -114,7 +123,10 @@ def resource(
         )
         from generator import output
 
-        with output.formatting_progress(enabled=not (as_json or quiet)) as progress:
+        with (
+            _changing(project.root),
+            output.formatting_progress(enabled=not (as_json or quiet)) as progress,
+        ):
             options.progress = progress
             result = generate_resources(project, resources, options)
         if as_json:
@@ -148,6 +160,7 @@ def destroy(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would go; change nothing.")
     ] = False,
+    trust: TrustOption = False,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -164,7 +177,9 @@ def destroy(
         from generator.destroy import destroy_resources
         from generator.project import Project
 
-        result = destroy_resources(Project.find(Path.cwd()), names, dry_run=dry_run)
+        project = Project.find(Path.cwd(), trust=trust)
+        with _changing(project.root):
+            result = destroy_resources(project, names, dry_run=dry_run)
         if as_json:
             _print_json(output.destroy_json(result))
         elif not quiet:
@@ -200,6 +215,20 @@ def schema() -> None:
     from generator.spec.model import spec_json_schema
 
     print(json.dumps(spec_json_schema(), indent=2))
+
+
+@contextmanager
+def _changing(root: Path) -> Iterator[None]:
+    """Hold the project's lock for the command, and first undo a run that was killed while
+    writing (saying so on stderr), before anything reads the project."""
+    from generator.journal import recover
+    from generator.lock import project_lock
+
+    with project_lock(root):
+        note = recover(root)
+        if note:
+            print(note, file=sys.stderr)
+        yield
 
 
 @contextmanager

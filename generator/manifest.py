@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from generator.containment import outside_reason
+from generator.errors import ScaffoldError
 
 STATE_DIR = ".scaffold"
 MANIFEST = f"{STATE_DIR}/manifest.json"
@@ -58,21 +64,27 @@ class Manifest:
 
     @classmethod
     def load(cls, root: Path) -> Manifest:
+        """The project's manifest (empty when there is none yet). A manifest that cannot be
+        read, or holds anything but what scaffold writes, is a ManifestError: nothing is
+        trusted from it, so no path in it can lead out of the project."""
         path = root / MANIFEST
+        reason = outside_reason(root, MANIFEST)
+        if reason is not None:
+            raise ManifestError(reason)
         if not path.is_file():
+            if os.path.lexists(path):
+                raise ManifestError("is not a regular file")
             return cls(root)
-        data = json.loads(path.read_text(encoding="utf-8"))
-        files = {
-            p: Entry(
-                e["source"],
-                e["sha256"],
-                e.get("rendered", ""),
-                e.get("pending", ""),
-                e.get("disk", ""),
-            )
-            for p, e in data.get("files", {}).items()
-        }
-        return cls(root, files, dict(data.get("resources", {})))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise ManifestError("is not UTF-8 text") from None
+        except json.JSONDecodeError as error:
+            problem = f"is not valid JSON ({error.msg})"
+            raise ManifestError(problem, error.lineno, error.colno) from None
+        except OSError as error:
+            raise ManifestError(f"cannot be read ({error.strerror or error})") from None
+        return cls(root, *_parse(root, data))
 
     def base(self, path: str) -> str | None:
         """The text the generator last wrote at ``path``, if it still has it."""
@@ -107,3 +119,68 @@ def _entry_json(entry: Entry) -> dict[str, str]:
     if entry.pending:
         data |= {"pending": entry.pending, "disk": entry.disk}
     return data
+
+
+class ManifestError(ScaffoldError):
+    """.scaffold/manifest.json is damaged: say where, and how to get a good one back."""
+
+    def __init__(self, problem: str, line: int = 0, column: int = 0) -> None:
+        where = f"{MANIFEST}:{line}:{column}" if line else MANIFEST
+        super().__init__(
+            f"{where}: {problem}. It records what scaffold wrote, so it cannot be guessed:"
+            f" restore it from version control (git checkout -- {MANIFEST}), or delete it to"
+            " start over (every generated file then counts as yours until --force replaces it);"
+            " nothing was written"
+        )
+
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+ENTRY_KEYS = {"source", "sha256", "rendered", "pending", "disk"}
+
+
+def _parse(root: Path, data: Any) -> tuple[dict[str, Entry], dict[str, str]]:
+    """The files and resources of a manifest's JSON, every value checked."""
+    if not isinstance(data, dict):
+        raise ManifestError(f"holds {_kind(data)}, not an object")
+    if data.get("version") != FORMAT_VERSION:
+        raise ManifestError(
+            f"has version {data.get('version')!r}; this scaffold reads version {FORMAT_VERSION}"
+        )
+    files_data = data.get("files", {})
+    resources_data = data.get("resources", {})
+    for key, value in (("files", files_data), ("resources", resources_data)):
+        if not isinstance(value, dict):
+            raise ManifestError(f'"{key}" holds {_kind(value)}, not an object')
+    files: dict[str, Entry] = {}
+    for path, entry in files_data.items():
+        _check_path(root, path, f'"files" entry {path!r}')
+        if not isinstance(entry, dict) or not entry.keys() <= ENTRY_KEYS:
+            raise ManifestError(f'"files" entry {path!r} is not what scaffold writes')
+        values = {k: entry.get(k, "") for k in ENTRY_KEYS}
+        wrong = sorted(k for k, v in values.items() if not isinstance(v, str))
+        if wrong:
+            raise ManifestError(f'"files" entry {path!r}: "{wrong[0]}" is not a string')
+        hashes = ("sha256", "rendered", "pending", "disk")
+        bad = [k for k in hashes if values[k] and not SHA256.fullmatch(values[k])]
+        if not SHA256.fullmatch(values["sha256"]) or bad:
+            raise ManifestError(f'"files" entry {path!r}: "{(bad or ["sha256"])[0]}" is no hash')
+        if values["source"] != "wiring":
+            _check_path(root, values["source"], f'"files" entry {path!r}: "source"')
+        files[path] = Entry(**values)
+    resources: dict[str, str] = {}
+    for plural, spec in resources_data.items():
+        if not isinstance(spec, str):
+            raise ManifestError(f'"resources" entry {plural!r} is not a string')
+        _check_path(root, spec, f'"resources" entry {plural!r}')
+        resources[plural] = spec
+    return files, resources
+
+
+def _check_path(root: Path, path: str, entry: str) -> None:
+    reason = outside_reason(root, path)
+    if reason is not None:
+        raise ManifestError(f"{entry}: {path!r} {reason}")
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", str: "a string", type(None): "null"}.get(type(value), "a value")

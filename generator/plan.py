@@ -8,6 +8,7 @@ from pathlib import Path
 
 import merge3
 
+from generator.containment import check_inside, check_replaceable
 from generator.manifest import Manifest, digest
 
 
@@ -66,6 +67,8 @@ def plan_files(
     base of files the project template wrote before the generator owned them."""
     changes = []
     for path, (source, new) in sorted(rendered.items()):
+        check_inside(root, path, f"{source}: the generated file")
+        check_replaceable(root, path)
         disk_path = root / path
         disk = disk_path.read_text(encoding="utf-8") if disk_path.is_file() else None
         base = manifest.base(path)

@@ -9,9 +9,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import ScaffoldError
+from generator.containment import check_inside
+from generator.errors import ScaffoldError, display_path
 from generator.naming import Names
-from generator.stacks import Stack, load_stack
+from generator.stacks import Stack, available_stacks, is_installed, load_stack, load_stack_at
 
 CONFIG_FILE = "scaffold.toml"
 
@@ -23,29 +24,35 @@ class Project:
     specs_dir: str  # relative to root, posix
 
     @classmethod
-    def find(cls, start: Path) -> Project:
-        """The project containing ``start`` (it or a parent holds scaffold.toml)."""
+    def find(cls, start: Path, trust: bool = False) -> Project:
+        """The project containing ``start`` (it or a parent holds scaffold.toml). Its stack
+        must be one installed with scaffold unless ``trust`` (--trust): a stack's templates
+        are code, and a project cloned from someone else must not run theirs unasked."""
         start = start.resolve()
         for folder in (start, *start.parents):
             config = folder / CONFIG_FILE
             if config.is_file():
-                return cls._read(folder, config)
+                return cls._read(folder, config, trust)
         raise ScaffoldError(
             f"{start} is not inside a scaffold project (no {CONFIG_FILE} here or above);"
             " create one with `scaffold new NAME` or cd into one"
         )
 
     @classmethod
-    def _read(cls, root: Path, config: Path) -> Project:
+    def _read(cls, root: Path, config: Path, trust: bool = False) -> Project:
         try:
-            data = tomllib.loads(config.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as error:
+            text = config.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise ScaffoldError(f"{config}: cannot read the project settings ({error})") from None
         stack = data.get("stack")
         if not isinstance(stack, str):
             raise ScaffoldError(f'{config}: expected a line like: stack = "fastapi"')
         specs = data.get("specs", "specs")
-        return cls(root, load_stack(stack), str(specs))
+        if not isinstance(specs, str):
+            raise ScaffoldError(f'{_where(config, text, "specs")}: expected a folder name')
+        check_inside(root, specs, f"{_where(config, text, 'specs')}: specs")
+        return cls(root, _stack(root, stack, trust, _where(config, text, "stack")), specs)
 
     def spec_names(self) -> list[str]:
         """The resource name of every spec file in the specs folder (its file name)."""
@@ -64,6 +71,35 @@ class Project:
         ]
         existing = [c for c in candidates if (self.root / c).is_file()]
         return existing[0] if existing else candidates[0]
+
+
+def _stack(root: Path, stack: str, trust: bool, where: str) -> Stack:
+    """The project's stack: an installed one by name; a folder only with --trust."""
+    if is_installed(stack):
+        return load_stack(stack)
+    looks_like_a_path = any(c in stack for c in "/\\") or stack.startswith(".")
+    if not looks_like_a_path:
+        known = ", ".join(available_stacks()) or "none"
+        raise ScaffoldError(f"{where}: unknown stack {stack!r}; available stacks: {known}")
+    if not trust:
+        raise ScaffoldError(
+            f"{where}: stack {stack!r} is a folder, not a stack installed with scaffold"
+            f" ({', '.join(available_stacks())}); its templates would run as code on this"
+            " machine, so pass --trust if you trust it (nothing was written)"
+        )
+    try:
+        return load_stack_at((root / stack).resolve())
+    except ScaffoldError as error:
+        raise ScaffoldError(f"{where}: {error}") from None
+
+
+def _where(config: Path, text: str, key: str) -> str:
+    """``scaffold.toml:line:col`` of the setting ``key`` (the file alone if not found)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(rf"\s*{re.escape(key)}\s*=", line)
+        if match:
+            return f"{display_path(config)}:{number}:{len(line) - len(line.lstrip()) + 1}"
+    return display_path(config)
 
 
 def new_project(

@@ -8,19 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from generator.context import ResourceContext
+from generator.errors import ScaffoldError, display_path
 from generator.stacks import Stack
 
 TEMPLATE_SUFFIX = ".jinja"
 
 
 class Renderer:
-    """One Jinja environment per stack and run; templates are compiled once."""
+    """One Jinja environment per stack and run; templates are compiled once. Templates are
+    rendered in Jinja's sandbox: they read the context, they cannot reach Python's internals
+    (``self.__init__.__globals__`` is a render error), so a stack cannot run code."""
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
-        self.env = jinja2.Environment(
+        self.env = jinja2.sandbox.SandboxedEnvironment(
             loader=jinja2.FileSystemLoader(str(stack.root)),
             bytecode_cache=_bytecode_cache(),
             undefined=jinja2.StrictUndefined,
@@ -50,20 +54,61 @@ class Renderer:
         files: dict[str, str] = {}
         for template in _templates(folder):
             relative = template.relative_to(folder).as_posix().removesuffix(TEMPLATE_SUFFIX)
-            output = self.env.from_string(relative).render(path_names)
             name = template.relative_to(self.stack.root).as_posix()
-            text = self.env.get_template(name).render(context)
+            try:
+                output = self.env.from_string(relative).render(path_names)
+                text = self.env.get_template(name).render(context)
+            except (jinja2.exceptions.SecurityError, jinja2.TemplateSyntaxError) as error:
+                raise RenderError(template, error) from None
+            reason = outside_reason_of(output)
+            if reason is not None:
+                raise ScaffoldError(
+                    f"{display_path(template)}: its output path {output!r} {reason}; a template"
+                    " writes only inside the project (nothing was written)"
+                )
             if Path(output).suffix in self.stack.language.formats:
                 text = self.stack.language.finisher(text, output)
             files[output] = text
         return files
 
 
+class RenderError(ScaffoldError):
+    """A template that fails to render (the sandbox refused it, or a syntax error), located
+    at its line."""
+
+    def __init__(self, template: Path, error: jinja2.TemplateError) -> None:
+        line = getattr(error, "lineno", None) or _template_line(error, template)
+        where = f"{display_path(template)}:{line}" if line else display_path(template)
+        kind = "unsafe template" if isinstance(error, jinja2.exceptions.SecurityError) else "error"
+        super().__init__(f"{where}: {kind}: {error.message or error}; nothing was written")
+
+
+def _template_line(error: BaseException, template: Path) -> int | None:
+    """The template line a render error was raised at: Jinja maps its frames to them."""
+    line = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        if Path(traceback.tb_frame.f_code.co_filename) == template:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+def outside_reason_of(output: str) -> str | None:
+    """Why a rendered output path would not stay inside the project, if it would not."""
+    parts = output.split("/")
+    if not output or output.startswith("/") or "\\" in output or "\0" in output:
+        return "is not a plain relative path"
+    if ".." in parts:
+        return "goes up out of the project (..)"
+    return None
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (Jinja checks each against its source); none if
     the cache folder cannot be made."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "scaffold" / "jinja"
+    folder = base / "scaffold" / "jinja-sandboxed"  # never code compiled outside the sandbox
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

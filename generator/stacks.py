@@ -42,13 +42,26 @@ def available_stacks() -> list[str]:
     return sorted(p.parent.name for p in templates_root().glob("*/stack.yaml"))
 
 
-@cache
+def is_installed(name: str) -> bool:
+    """Whether ``name`` names a stack installed with scaffold (a folder of templates/)."""
+    return name in available_stacks()
+
+
 def load_stack(name: str) -> Stack:
-    root = templates_root() / name
-    manifest = root / "stack.yaml"
-    if not manifest.is_file():
+    """An installed stack, by name."""
+    if not is_installed(name):
         known = ", ".join(available_stacks()) or "none"
         raise ScaffoldError(f"unknown stack {name!r}; available stacks: {known}")
+    return load_stack_at(templates_root() / name)
+
+
+@cache
+def load_stack_at(root: Path) -> Stack:
+    """The stack in the folder ``root``: an installed one, or one the user trusts (--trust):
+    its templates are rendered (in Jinja's sandbox) and its project template run by copier."""
+    manifest = root / "stack.yaml"
+    if not manifest.is_file():
+        raise ScaffoldError(f"{root} is not a stack: it has no stack.yaml")
     data = YAML(typ="safe").load(manifest.read_text(encoding="utf-8"))
     language = get_language(data["language"])
     return Stack(

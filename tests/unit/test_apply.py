@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.apply import apply_plan, write_all
+from generator.apply import IGNORED, apply_plan, write_all
 from generator.errors import ScaffoldError
 from generator.manifest import Manifest, base_path, digest
 from generator.plan import Action, plan_files
@@ -41,7 +41,9 @@ OUTPUTS: dict[str, str | None] = {
     "app/gone.py": None,
     "README.md": "# readme ✓\n",
 }
-REPLACES = 5  # existing: back up + move in; new files: move in; deleted: back up
+# The journal moved into place; existing: back up + move in; new files: move in; deleted:
+# back up.
+REPLACES = 6
 
 
 def test_write_all_writes_replaces_and_deletes(root: Path) -> None:
@@ -51,12 +53,13 @@ def test_write_all_writes_replaces_and_deletes(root: Path) -> None:
         "app/new/deep/file.py": b"deep = 3\n",
         "app/mine.py": b"mine = 1\n",
         "README.md": "# readme ✓\n".encode(),
+        ".scaffold/.gitignore": IGNORED.encode(),
     }
 
 
 def test_write_all_leaves_no_staging_behind(root: Path) -> None:
     write_all(root, OUTPUTS)
-    assert list((root / ".scaffold").iterdir()) == []
+    assert [p.name for p in (root / ".scaffold").iterdir()] == [".gitignore"]
 
 
 class FailOnce:
@@ -114,20 +117,21 @@ def test_a_full_disk_while_staging_changes_nothing(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = files(root)
-    real_write_text = Path.write_text
-    written: list[Path] = []
+    real_fsync = os.fsync
+    flushed: list[int] = []
 
-    def write_text(self: Path, *args: object, **kwargs: object) -> int:
-        if written:
+    def fsync(fd: int) -> None:  # a full disk shows when the second staged file is flushed
+        if flushed:
             raise OSError(errno.ENOSPC, "No space left on device")
-        written.append(self)
-        return real_write_text(self, *args, **kwargs)  # type: ignore[arg-type]
+        flushed.append(fd)
+        real_fsync(fd)
 
-    monkeypatch.setattr(Path, "write_text", write_text)
+    monkeypatch.setattr(os, "fsync", fsync)
     with pytest.raises(ScaffoldError, match=r"No space left on device"):
         write_all(root, OUTPUTS)
-    assert written
+    assert flushed
     assert files(root) == before
+    assert not (root / ".scaffold").exists()
 
 
 def test_an_unwritable_project_is_one_sentence(tmp_path: Path) -> None:
