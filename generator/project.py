@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.containment import check_inside
+from generator.env_file import write_env
 from generator.errors import ScaffoldError, display_path
 from generator.naming import Names
 from generator.stacks import Stack, available_stacks, is_installed, load_stack, load_stack_at
@@ -127,6 +128,7 @@ def new_project(
             unsafe=True,
             quiet=True,
         )
+        write_env(staging)
         if destination.exists():
             destination.rmdir()
         staging.rename(destination)

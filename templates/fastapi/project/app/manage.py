@@ -18,6 +18,7 @@ from app.database import create_engine, create_sessionmaker
 from app.models.base import Base
 from app.services.auth import AuthService
 from app.services.users import UserService
+from app.utils.emails import normalise_email
 from app.utils.errors import ConflictError, NotFoundError
 from app.validators.auth import RegisterRequest
 from app.validators.users import RoleName
@@ -73,7 +74,9 @@ async def change_role(settings: Settings, email: str, role: str, grant: bool) ->
                 return await service.grant_role(email, role)
             return await service.revoke_role(email, role)
     except NotFoundError:
-        raise SystemExit(f"No account with the email {email.lower()}") from None
+        raise SystemExit(
+            f"No account with the email {normalise_email(email)}"
+        ) from None
     finally:
         await engine.dispose()
 
@@ -111,7 +114,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
         command.add_argument("role", help="a lowercase identifier, e.g. finance")
     arguments = parser.parse_args(argv)
     settings = settings or get_settings()
-    email = arguments.email.lower()
+    email = normalise_email(arguments.email)
     if arguments.command == "create-admin":
         asyncio.run(create_admin(settings, arguments.email, _read_password()))
         print(f"Admin {email} created", file=sys.stderr)

@@ -30,6 +30,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         # Tests send many requests from one address; test_rate_limit sets tiny limits.
         rate_limit_anonymous="100000/minute",
         rate_limit_authenticated="100000/minute",
+        rate_limit_auth="100000/minute",
+        # The test client's Host.
+        allowed_hosts=["testserver"],
         # A resource's own limit (spec `rate_limit`) is tested by that resource's tests,
         # on an app of their own.
         resource_rate_limits=False,

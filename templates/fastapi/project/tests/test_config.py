@@ -1,16 +1,43 @@
+import logging
+import secrets
+
 import pytest
 from pydantic import ValidationError
 from sqlalchemy.pool import QueuePool
 
-from app.config import DEVELOPMENT_SECRET_KEY, Settings, describe, get_settings
+from app.config import Settings, describe, get_settings
 from app.database import create_engine
+from app.utils.secret_keys import secret_problem
+
+WEAK_SECRETS = [
+    None,
+    "",
+    "too-short",
+    "a" * 32,
+    "changeme",
+    "changeme" * 4,
+    "abcd" * 8,
+    "aaaaaaaabbbbbbbbccccccccdddddddd",
+    "development-only-secret-key-do-not-use-in-production",
+]
 
 
-def test_development_has_a_default_secret() -> None:
-    assert Settings(environment="development").secret_key == DEVELOPMENT_SECRET_KEY
+def test_development_without_a_secret_makes_one_per_process_and_warns(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with caplog.at_level(logging.WARNING, logger="app.config"):
+        first = Settings(_env_file=None, environment="development")
+    second = Settings(_env_file=None, environment="development")
+
+    # Random, strong, and the same for every Settings of this process (tokens survive
+    # a settings reload, not a restart); never a value shared by every project.
+    assert secret_problem(first.secret_key) is None
+    assert first.secret_key == second.secret_key
+    assert "SECRET_KEY is not set" in caplog.text
 
 
-@pytest.mark.parametrize("secret", [None, DEVELOPMENT_SECRET_KEY, "too-short"])
+@pytest.mark.parametrize("secret", WEAK_SECRETS)
 def test_production_refuses_a_weak_secret(
     monkeypatch: pytest.MonkeyPatch, secret: str | None
 ) -> None:
@@ -28,16 +55,34 @@ def test_production_refuses_a_weak_secret(
     assert "\n" not in message
 
 
-def test_production_accepts_a_long_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("secret", [secrets.token_urlsafe(48), secrets.token_hex(16)])
+def test_production_accepts_a_random_secret(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
-    monkeypatch.setenv("SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("SECRET_KEY", secret)
 
-    assert Settings(_env_file=None).secret_key == "s" * 32
+    assert Settings(_env_file=None).secret_key == secret
+
+
+def test_allowed_hosts_and_body_limit_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ALLOWED_HOSTS", "api.example.com, *.example.org")
+    monkeypatch.setenv("MAX_BODY_BYTES", "2048")
+    monkeypatch.setenv("DOCS_IN_PRODUCTION", "true")
+
+    settings = Settings(_env_file=None)
+
+    assert settings.allowed_hosts == ["api.example.com", "*.example.org"]
+    assert settings.max_body_bytes == 2048
+    assert settings.docs_in_production is True
 
 
 def test_get_settings_exits_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
-    monkeypatch.delenv("SECRET_KEY", raising=False)
+    # The environment wins over the project's .env, which holds a good secret.
+    monkeypatch.setenv("SECRET_KEY", "too-short")
     get_settings.cache_clear()
     try:
         with pytest.raises(SystemExit) as exit_info:

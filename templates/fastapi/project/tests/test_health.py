@@ -24,6 +24,7 @@ async def test_health_is_503_when_database_is_unreachable(tmp_path: Path) -> Non
         environment="test",
         database_url=f"sqlite+aiosqlite:///{missing}",
         create_tables_on_start=False,
+        allowed_hosts=["testserver"],
     )
     app = create_app(settings)
     transport = ASGITransport(app=app)

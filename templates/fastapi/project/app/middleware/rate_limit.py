@@ -1,7 +1,12 @@
 """Rate limiting: per user for requests with a valid access token, per client IP for
 the rest. State lives in Redis when REDIS_URL is set (shared by every instance),
 in memory otherwise. A resource whose spec sets `rate_limit` has that limit on its
-routes instead of the defaults, with a budget of its own."""
+routes instead of the defaults, with a budget of its own. The routes that take
+credentials (register, login, refresh, logout) are limited per client IP whatever token
+a request carries, so tokens of throw-away accounts buy no extra guesses.
+
+Routes are matched by their path inside the app: without the root path the server
+was started with (`uvicorn --root-path /api`), as the router matches them."""
 
 import logging
 import math
@@ -9,7 +14,6 @@ import re
 import time
 from collections.abc import Iterable
 
-from fastapi.responses import JSONResponse
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter
@@ -19,10 +23,10 @@ from starlette.routing import BaseRoute, Route, compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
+from app.middleware.paths import route_path
+from app.middleware.responses import envelope_response
 from app.services.auth import decode_access_token
-from app.utils.envelope import fail
 from app.utils.errors import UnauthorizedError
-from app.utils.i18n import choose_language, translate
 
 logger = logging.getLogger(__name__)
 
@@ -51,17 +55,34 @@ class RateLimiter:
         self.use_route_limits = settings.resource_rate_limits
         # (path pattern, limit, budget name) of routes with a limit of their own.
         self.route_limits: list[tuple[re.Pattern[str], RateLimitItem, str]] = []
+        # The same, for routes counted per client IP whatever the request's token.
+        self.address_limits: list[tuple[re.Pattern[str], RateLimitItem, str]] = []
 
     def limit_routes(
-        self, name: str, limit: str, routes: Iterable[BaseRoute], prefix: str = ""
+        self,
+        name: str,
+        limit: str,
+        routes: Iterable[BaseRoute],
+        prefix: str = "",
+        per_address: bool = False,
     ) -> None:
         """Give `routes` (mounted under `prefix`) `limit` per client instead of the
-        defaults, counted in a budget called `name`."""
+        defaults, counted in a budget called `name`; with `per_address` per client IP
+        even for requests with a valid token (and whatever RESOURCE_RATE_LIMITS says).
+        """
         item = parse(limit)
+        target = self.address_limits if per_address else self.route_limits
         for route in routes:
             if isinstance(route, Route):
                 pattern, _, _ = compile_path(prefix + route.path)
-                self.route_limits.append((pattern, item, name))
+                target.append((pattern, item, name))
+
+    def address_limit_for(self, path: str) -> tuple[RateLimitItem, str] | None:
+        """The limit per client IP of a request to `path`, if its route has one."""
+        for pattern, item, name in self.address_limits:
+            if pattern.match(path):
+                return item, name
+        return None
 
     def limit_for(self, path: str, authenticated: bool) -> tuple[RateLimitItem, str]:
         """The limit of a request to `path`, and the budget it counts against."""
@@ -89,6 +110,11 @@ class RateLimiter:
         return max(1, math.ceil(stats.reset_time - time.time()))
 
 
+def _address_key(scope: Scope) -> str:
+    client = scope.get("client")
+    return f"ip:{client[0] if client else 'unknown'}"
+
+
 def _client_key(scope: Scope, settings: Settings) -> tuple[str, bool]:
     """(`user:<id>` or `ip:<address>`, whether the request is authenticated)."""
     authorization = Headers(scope=scope).get("authorization", "")
@@ -100,8 +126,7 @@ def _client_key(scope: Scope, settings: Settings) -> tuple[str, bool]:
             pass
         else:
             return f"user:{claims.user_id}", True
-    client = scope.get("client")
-    return f"ip:{client[0] if client else 'unknown'}", False
+    return _address_key(scope), False
 
 
 class RateLimitMiddleware:
@@ -111,25 +136,31 @@ class RateLimitMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+        path = route_path(scope) if scope["type"] == "http" else ""
+        if scope["type"] != "http" or path in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
         settings: Settings = state.settings
         limiter: RateLimiter = state.rate_limiter
-        client, authenticated = _client_key(scope, settings)
-        limit, budget = limiter.limit_for(scope["path"], authenticated)
+        by_address = limiter.address_limit_for(path)
+        if by_address is not None:
+            limit, budget = by_address
+            client = _address_key(scope)
+        else:
+            client, authenticated = _client_key(scope, settings)
+            limit, budget = limiter.limit_for(path, authenticated)
         key = client if budget == "default" else f"{client}:{budget}"
         retry_after = await limiter.hit(limit, key)
         if retry_after is None:
             await self.app(scope, receive, send)
             return
         # Built here rather than raised: middleware runs outside the error handlers.
-        language = choose_language(Headers(scope=scope).get("accept-language"))
-        message = translate("RATE_LIMITED", "Too many requests", language)
-        response = JSONResponse(
-            fail("RATE_LIMITED", message),
-            status_code=429,
-            headers={"Retry-After": str(retry_after), "Content-Language": language},
+        response = envelope_response(
+            scope,
+            429,
+            "RATE_LIMITED",
+            "Too many requests",
+            headers={"Retry-After": str(retry_after)},
         )
         await response(scope, receive, send)

@@ -3,6 +3,8 @@
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.middleware.paths import route_path
+
 # API responses are JSON: they never need to load or run anything.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 # Swagger UI and ReDoc load their scripts, styles and fonts from CDNs.
@@ -31,7 +33,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope["path"] in DOCS_PATHS else API_CSP
+        csp = DOCS_CSP if route_path(scope) in DOCS_PATHS else API_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

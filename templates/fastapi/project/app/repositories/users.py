@@ -6,6 +6,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.users import User
+from app.utils.emails import normalise_email
 from app.utils.pagination import Page, PageParams
 from app.validators.users import UserListQuery
 
@@ -30,15 +31,16 @@ class UserRepository:
     def _filtered(self, query: UserListQuery) -> Select[User]:
         statement = select(User)
         if query.email is not None:
-            statement = statement.where(User.email == query.email.lower())
+            statement = statement.where(User.email == normalise_email(query.email))
         return statement
 
     async def get(self, user_id: uuid.UUID) -> User | None:
         return await self.session.get(User, user_id)
 
     async def get_by_email(self, email: str) -> User | None:
-        """Emails are stored lower-cased, so the lookup ignores case."""
-        statement = select(User).where(User.email == email.lower())
+        """Emails are stored normalised (app/utils/emails.py), so the lookup ignores
+        case and look-alike spellings."""
+        statement = select(User).where(User.email == normalise_email(email))
         return await self.session.scalar(statement)
 
     async def add(self, user: User) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
+from anyio import to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
@@ -17,12 +18,17 @@ from app.models.refresh_tokens import RefreshToken
 from app.models.users import User
 from app.repositories.refresh_tokens import RefreshTokenRepository
 from app.repositories.users import UserRepository
-from app.utils.errors import ConflictError, UnauthorizedError
+from app.utils.emails import normalise_email
+from app.utils.errors import ConflictError, RateLimitedError, UnauthorizedError
+from app.utils.login_throttle import LoginThrottle
 from app.validators.auth import TokenPair
 
 ALGORITHM = "HS256"
 INVALID_CREDENTIALS = "Invalid email or password"
 INVALID_TOKEN = "Invalid or expired token"
+TOO_MANY_FAILURES = "Too many failed logins for this account; try again later"
+# Clocks of two servers may differ by this much (seconds).
+LEEWAY = 30
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both failures take as long.
@@ -42,6 +48,16 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+# argon2 takes tens of milliseconds of CPU on purpose: in a worker thread, so other
+# requests are served meanwhile.
+async def hash_password_off_loop(password: str) -> str:
+    return await to_thread.run_sync(hash_password, password)
+
+
+async def verify_password_off_loop(password_hash: str, password: str) -> bool:
+    return await to_thread.run_sync(verify_password, password_hash, password)
+
+
 @dataclass(frozen=True)
 class AccessClaims:
     """What a valid access token says about its bearer."""
@@ -58,22 +74,38 @@ def create_access_token(user: User, settings: Settings) -> str:
         "roles": list(user.roles),
         "type": "access",
         "iat": now,
-        "exp": now + timedelta(minutes=settings.access_token_minutes),
+        "exp": now + lifetime(settings, "access"),
     }
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
 
 
+def lifetime(settings: Settings, token_type: str) -> timedelta:
+    """How long a token of `token_type` lives: its exp - iat may be no more."""
+    if token_type == "access":
+        return timedelta(minutes=settings.access_token_minutes)
+    return timedelta(days=settings.refresh_token_days)
+
+
 def _decode(token: str, settings: Settings, token_type: str) -> dict[str, object]:
+    """The claims of a token this app signed, of `token_type`, issued in the past, that
+    lives no longer than its type may: a token signed for years is refused too."""
     try:
         claims: dict[str, object] = jwt.decode(
             token,
             settings.secret_key,
             algorithms=[ALGORITHM],
-            options={"require": ["exp", "sub", "type"]},
+            options={"require": ["exp", "iat", "sub", "type"]},
+            leeway=LEEWAY,
         )
     except jwt.PyJWTError:
         raise UnauthorizedError(INVALID_TOKEN) from None
     if claims.get("type") != token_type:
+        raise UnauthorizedError(INVALID_TOKEN)
+    issued, expires = claims["iat"], claims["exp"]
+    if not isinstance(issued, int | float) or not isinstance(expires, int | float):
+        raise UnauthorizedError(INVALID_TOKEN)
+    longest = lifetime(settings, token_type).total_seconds() + LEEWAY
+    if expires - issued > longest:
         raise UnauthorizedError(INVALID_TOKEN)
     return claims
 
@@ -92,11 +124,18 @@ def decode_access_token(token: str, settings: Settings) -> AccessClaims:
 
 
 class AuthService:
-    """Registration, sign-in and token refresh; each write is one transaction."""
+    """Registration, sign-in, token refresh and sign-out; each write is one
+    transaction. Without a `throttle` failed logins are not counted (tools, tests)."""
 
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        settings: Settings,
+        throttle: LoginThrottle | None = None,
+    ) -> None:
         self.session = session
         self.settings = settings
+        self.throttle = throttle
         self.users = UserRepository(session)
         self.tokens = RefreshTokenRepository(session)
 
@@ -104,11 +143,12 @@ class AuthService:
         self, email: str, password: str, roles: list[str] | None = None
     ) -> User:
         """Create an account; ConflictError if the email is taken."""
+        email = normalise_email(email)
         if await self.users.get_by_email(email) is not None:
             raise ConflictError("An account with this email already exists")
         user = User(
-            email=email.lower(),
-            password_hash=hash_password(password),
+            email=email,
+            password_hash=await hash_password_off_loop(password),
             roles=list(roles or []),
             is_active=True,
         )
@@ -121,18 +161,45 @@ class AuthService:
         return user
 
     async def login(self, email: str, password: str) -> TokenPair:
-        """A token pair for valid credentials; the same error whatever is wrong."""
+        """A token pair for valid credentials; the same error whatever is wrong, and a
+        429 while the account is locked after failed logins (app/utils/login_throttle).
+        """
+        email = normalise_email(email)
+        if self.throttle is not None:
+            retry_after = await self.throttle.retry_after(email)
+            if retry_after is not None:
+                raise RateLimitedError(TOO_MANY_FAILURES, retry_after)
         user = await self.users.get_by_email(email)
-        if user is None:
-            verify_password(_DUMMY_HASH, password)
+        stored = _DUMMY_HASH if user is None else user.password_hash
+        matches = await verify_password_off_loop(stored, password)
+        if user is None or not matches or not user.is_active:
+            if self.throttle is not None:
+                await self.throttle.failed(email)
             raise UnauthorizedError(INVALID_CREDENTIALS)
-        if not verify_password(user.password_hash, password) or not user.is_active:
-            raise UnauthorizedError(INVALID_CREDENTIALS)
+        if self.throttle is not None:
+            await self.throttle.succeeded(email)
         if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+            user.password_hash = await hash_password_off_loop(password)
         pair = await self._issue(user)
         await self.session.commit()
         return pair
+
+    async def logout(self, refresh_token: str, everywhere: bool = False) -> None:
+        """Revoke the refresh token (every refresh token of its user with
+        `everywhere`); access tokens already issued expire on their own. A token that
+        is not valid is a 401, so a client learns that it was not signed out by it."""
+        claims = _decode(refresh_token, self.settings, "refresh")
+        stored = await self.tokens.get(str(claims.get("jti")))
+        if stored is None or str(stored.user_id) != claims["sub"]:
+            raise UnauthorizedError(INVALID_TOKEN)
+        now = utcnow()
+        if everywhere:
+            await self.tokens.revoke_all(stored.user_id, now)
+        elif stored.revoked_at is not None or not await self.tokens.revoke(
+            stored.jti, now
+        ):
+            raise UnauthorizedError(INVALID_TOKEN)
+        await self.session.commit()
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         """Revoke the refresh token and issue a new pair (rotation).
@@ -169,7 +236,7 @@ class AuthService:
     async def _issue(self, user: User) -> TokenPair:
         now = utcnow()
         jti = uuid.uuid4().hex
-        expires_at = now + timedelta(days=self.settings.refresh_token_days)
+        expires_at = now + lifetime(self.settings, "refresh")
         await self.tokens.add(
             RefreshToken(jti=jti, user_id=user.id, expires_at=expires_at)
         )

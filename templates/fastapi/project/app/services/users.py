@@ -10,6 +10,7 @@ from app.models.users import User
 from app.repositories.refresh_tokens import RefreshTokenRepository
 from app.repositories.users import UserRepository
 from app.utils.audit import record
+from app.utils.emails import normalise_email
 from app.utils.errors import ConflictError, NotFoundError
 from app.utils.pagination import Page
 from app.utils.security import ADMIN_ROLE
@@ -101,7 +102,7 @@ class UserService:
     async def _by_email(self, email: str) -> User:
         user = await self.repository.get_by_email(email)
         if user is None:
-            raise NotFoundError("user", email.lower())
+            raise NotFoundError("user", normalise_email(email))
         return user
 
     async def _save(

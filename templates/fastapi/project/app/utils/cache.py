@@ -23,8 +23,14 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+# Larger values (bytes of JSON) are served but not stored: CACHE_MAX_VALUE_BYTES.
+DEFAULT_MAX_VALUE_BYTES = 262_144
+
+
 class Cache:
     """The interface services use; this base class caches nothing."""
+
+    max_value_bytes = DEFAULT_MAX_VALUE_BYTES
 
     async def get(self, key: str) -> bytes | None:
         """The cached value, or None if absent, expired or invalidated."""
@@ -49,13 +55,16 @@ class Cache:
         """The value under `key`, or what `load()` returns, kept for `ttl` seconds.
 
         Values are stored as JSON through `adapter`, so a hit is the same value a miss
-        would have loaded.
+        would have loaded; one larger than `max_value_bytes` is not stored, so no
+        request can fill the cache with a few large pages.
         """
         stored = await self.get(key)
         if stored is not None:
             return adapter.validate_json(stored)
         value = await load()
-        await self.set(key, adapter.dump_json(value), ttl)
+        dumped = adapter.dump_json(value)
+        if len(dumped) <= self.max_value_bytes:
+            await self.set(key, dumped, ttl)
         return value
 
 
@@ -66,8 +75,11 @@ class MemoryCache(Cache):
     values stale: for tests and single-process development, not for production.
     """
 
-    def __init__(self, default_ttl: int) -> None:
+    def __init__(
+        self, default_ttl: int, max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES
+    ) -> None:
         self.default_ttl = default_ttl
+        self.max_value_bytes = max_value_bytes
         self.values: dict[str, tuple[float, bytes]] = {}
 
     async def get(self, key: str) -> bytes | None:
@@ -95,10 +107,17 @@ class RedisCache(Cache):
     stale values for at most their TTL).
     """
 
-    def __init__(self, redis: "Redis", prefix: str, default_ttl: int) -> None:
+    def __init__(
+        self,
+        redis: "Redis",
+        prefix: str,
+        default_ttl: int,
+        max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES,
+    ) -> None:
         self.redis = redis
         self.prefix = prefix
         self.default_ttl = default_ttl
+        self.max_value_bytes = max_value_bytes
 
     async def _stored_key(self, key: str) -> str:
         namespace = key.split(":", 1)[0]
@@ -140,7 +159,12 @@ def create_cache(settings: Settings) -> Cache:
     if not settings.redis_url:
         return Cache()
     redis = Redis.from_url(settings.redis_url)
-    return RedisCache(redis, settings.cache_key_prefix, settings.cache_default_ttl)
+    return RedisCache(
+        redis,
+        settings.cache_key_prefix,
+        settings.cache_default_ttl,
+        settings.cache_max_value_bytes,
+    )
 
 
 def get_cache(request: Request) -> Cache:

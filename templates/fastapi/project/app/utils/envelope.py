@@ -57,6 +57,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     403: "FORBIDDEN: not allowed for this user",
     404: "NOT_FOUND: no such record",
     409: "CONFLICT: clashes with an existing record",
+    413: "PAYLOAD_TOO_LARGE: the body is larger than MAX_BODY_BYTES",
     422: "VALIDATION_ERROR: invalid input",
     429: "RATE_LIMITED: too many requests; retry after Retry-After seconds",
     500: "INTERNAL_ERROR: unexpected failure",
@@ -73,7 +74,7 @@ def error_responses(*statuses: int) -> Responses:
 
 
 # Failures any API endpoint can return, added to every API route's OpenAPI entry.
-ERROR_RESPONSES: Responses = error_responses(400, 422, 429, 500)
+ERROR_RESPONSES: Responses = error_responses(400, 413, 422, 429, 500)
 
 
 def ok(data: T, meta: PageMeta | CursorMeta | None = None) -> Envelope[T]:

@@ -4,16 +4,41 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+)
+
+from app.utils.emails import normalise_email
+from app.utils.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
 
-def _lower(value: str) -> str:
-    return value.lower()
+def _compatible(value: object) -> object:
+    # Fullwidth letters and other compatibility forms are validated as what they mean.
+    return normalise_email(value) if isinstance(value, str) else value
 
 
-Email = Annotated[EmailStr, AfterValidator(_lower)]
-# argon2 hashes any length; the cap keeps one request from costing too much CPU.
-Password = Annotated[str, Field(min_length=8, max_length=128)]
+def _not_common(value: str) -> str:
+    problem = password_problem(value)
+    if problem is not None:
+        raise ValueError(f"Password {problem}")
+    return value
+
+
+# Stored and compared in one spelling: `ＡＤＭＩＮ@Example.com` is admin@example.com.
+Email = Annotated[
+    EmailStr, BeforeValidator(_compatible), AfterValidator(normalise_email)
+]
+# A new password: refused when it is on a list of leaked passwords.
+Password = Annotated[
+    str,
+    Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH),
+    AfterValidator(_not_common),
+]
 
 
 class RegisterRequest(BaseModel):
@@ -31,7 +56,7 @@ class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Email
-    password: Annotated[str, Field(max_length=128)]
+    password: Annotated[str, Field(max_length=MAX_LENGTH)]
 
 
 class RefreshRequest(BaseModel):
@@ -40,6 +65,16 @@ class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     refresh_token: Annotated[str, Field(max_length=4096)]
+
+
+class LogoutRequest(BaseModel):
+    """The refresh token to revoke; `all: true` revokes every refresh token of its
+    user (every device signs in again)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    refresh_token: Annotated[str, Field(max_length=4096)]
+    all: bool = False
 
 
 class TokenPair(BaseModel):
