@@ -206,6 +206,13 @@ class ResourceContext:
     # Cache namespaces a write to this resource makes stale: its own when cached, and those of
     # cached resources that point at it (their reads embed it; its deletes cascade to them).
     invalidates: list[str] = field(default_factory=list)
+    # What a hard delete can be refused for (409), in words: the children that restrict it
+    # and those restricting the children the database deletes with it ("flags (through
+    # lessons)"). Filled in by _link.
+    delete_blockers: list[str] = field(default_factory=list)
+    # Ancestors whose hard delete this resource's restrict refs refuse through a cascade:
+    # (the ref, the parent's cascading ref, the ancestor). Filled in by _link.
+    restricted_ancestors: list[tuple[str, str, Names]] = field(default_factory=list)
     # Every write records an audit log entry (spec `audit`).
     audit: bool = False
     # Requests per client to this resource's routes, as (amount, "minute"|"hour"|"day"),
@@ -247,31 +254,71 @@ class ResourceContext:
         return [f for f in self.refs if f.ref and f.ref.guarded]
 
     @property
-    def parent_reader_roles(self) -> list[str]:
-        """Roles that let a user read every guarded parent (those of rules naming roles)."""
-        roles = [r for f in self.guarded_refs if f.ref for r in f.ref.target_read.roles]
-        return [r for r in dict.fromkeys(roles) if r != "admin"]
+    def owned_parent_refs(self) -> list[FieldContext]:
+        """Guarded refs to other resources whose owner may read them: a generated test's
+        writer is made the owner of the parents its records point at."""
+        return [
+            f
+            for f in self.guarded_refs
+            if f.ref and f.ref.target_read.owner and f.ref.target.plural != self.names.plural
+        ]
 
     @property
-    def unreadable_parent_writers(self) -> list[tuple[FieldContext, list[str] | None]]:
-        """Guarded refs a test can prove, each with the roles of a writer who may create
-        here but not read the parent (None: an anonymous writer)."""
-        create = self.auth["create"]
+    def parent_reader_roles(self) -> list[str]:
+        """Roles that let a generated test's writer read the other guarded parents (those
+        whose rule names roles but not the owner)."""
+        owned = self.owned_parent_refs
+        roles = [
+            r
+            for f in self.guarded_refs
+            if f.ref and f not in owned
+            for r in f.ref.target_read.roles
+        ]
+        return [r for r in dict.fromkeys(roles) if r != "admin"]
+
+    def _refused_by_parents(self, action: str) -> list[tuple[FieldContext, list[str] | None]]:
+        """Guarded refs a test can prove for `action`, each with the roles of a user whom the
+        action's rule lets through without owning anything but the parent's `read` rule
+        refuses (None: an anonymous user)."""
+        rule = self.auth[action]
         cases: list[tuple[FieldContext, list[str] | None]] = []
         for f in self.guarded_refs:
             assert f.ref is not None
             read = f.ref.target_read
-            if create.public:
+            if rule.public:
                 cases.append((f, None))
             elif read.authenticated:
-                continue  # every signed-in writer may read it
-            elif create.authenticated:
+                continue  # every signed-in user may read it
+            elif rule.authenticated:
                 cases.append((f, []))
             else:
-                roles = [r for r in create.roles if r not in read.roles and r != "admin"]
+                roles = [r for r in rule.roles if r not in read.roles and r != "admin"]
                 if roles:
                     cases.append((f, roles[:1]))
         return cases
+
+    @property
+    def unreadable_parent_writers(self) -> list[tuple[FieldContext, list[str] | None]]:
+        """Guarded refs with a writer who may create here but not read the parent."""
+        return self._refused_by_parents("create")
+
+    @property
+    def unreadable_parent_readers(self) -> list[tuple[FieldContext, list[str] | None, bool]]:
+        """Guarded refs with a reader who may read records here but not the parent, and
+        whether that reader may list them too (both must leave the parent out)."""
+        listing = self._refused_by_parents("list")
+        return [(f, roles, (f, roles) in listing) for f, roles in self._refused_by_parents("read")]
+
+    @property
+    def unreadable_nested_parents(self) -> list[tuple[FieldContext, list[str] | None, str]]:
+        """Nested routes under a guarded parent, each with a user the child's rule lets
+        through but the parent's refuses, and the action (list, create): a 404 for them."""
+        return [
+            (f, roles, action)
+            for action in ("list", "create")
+            for f, roles in self._refused_by_parents(action)
+            if f.ref and f.ref.nested
+        ]
 
     @property
     def user_writes(self) -> list[str]:
@@ -288,10 +335,15 @@ class ResourceContext:
 
     @property
     def user_routes(self) -> list[str]:
-        """Write routes that take the signed-in user: user_writes, and create when records
-        have an owner (the controller passes owner_id=user.id)."""
-        extra = ["create"] if self.uses_owner and "create" not in self.user_writes else []
-        return self.user_writes + extra
+        """Actions whose routes take the signed-in user (None when anonymous, on a public
+        rule) and hand them to the service: user_writes; create when records have an owner
+        (owner_id=user.id); list and read under an owner rule; and list and read when
+        `?include=` may embed a guarded parent, for only the readable ones are embedded."""
+        actions = set(self.user_writes)
+        if self.uses_owner:
+            actions.add("create")
+        actions |= {a for a in ("list", "read") if self.auth[a].owner or self.guarded_refs}
+        return [a for a in ACTIONS if a in actions]
 
     @property
     def unique_fields(self) -> list[FieldContext]:
@@ -341,6 +393,15 @@ class ResourceContext:
     @property
     def restricting_children(self) -> list[Child]:
         return [c for c in self.children if c.on_delete == "restrict"]
+
+    @property
+    def delete_conflicts(self) -> list[str]:
+        """What a DELETE can be refused for (409), in words: a soft delete checks the
+        children that restrict it itself; a hard delete meets delete_blockers in the
+        database."""
+        if self.soft_delete:
+            return [c.names.human_plural for c in self.restricting_children]
+        return self.delete_blockers
 
     @property
     def soft_cascades(self) -> list[Child]:
@@ -542,6 +603,20 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
         context.invalidates.extend(
             c.names.plural for c in _descendants(context, contexts) if c.cached
         )
+        context.delete_blockers.extend(_delete_blockers(context, contexts))
+        for f in context.refs:
+            assert f.ref is not None
+            parent = contexts[f.ref.target.plural]
+            if f.ref.on_delete != "restrict" or parent.names.plural == context.names.plural:
+                continue
+            context.restricted_ancestors.extend(
+                (f.name, g.name, g.ref.target)
+                for g in parent.refs
+                if g.ref
+                and g.ref.on_delete == "cascade"
+                and g.ref.target.plural not in (parent.names.plural, context.names.plural)
+                and not contexts[g.ref.target.plural].soft_delete
+            )
 
 
 def _descendants(
@@ -556,6 +631,27 @@ def _descendants(
                 found[child.names.plural] = contexts[child.names.plural]
                 waiting.append(found[child.names.plural])
     return list(found.values())
+
+
+def _delete_blockers(
+    context: ResourceContext,
+    contexts: dict[str, ResourceContext],
+    via: Names | None = None,
+    seen: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Children whose `restrict` refuses a hard delete of `context`'s records: its own, then
+    (recursively) those of the children a cascade deletes with them, named with the child
+    they point at."""
+    seen = seen | {context.names.plural}
+    found: list[str] = []
+    for child in context.children:
+        if child.on_delete == "restrict":
+            found.append(
+                child.names.human_plural + (f" (through {via.human_plural})" if via else "")
+            )
+        elif child.on_delete == "cascade" and child.names.plural not in seen:
+            found += _delete_blockers(contexts[child.names.plural], contexts, child.names, seen)
+    return list(dict.fromkeys(found))
 
 
 def _ancestors(

@@ -46,6 +46,8 @@ def ref_checks(api: Api, res: Resource) -> list[Check]:
         if ref.nested:
             out.append(check(f"nested_{ref.field}_list", _nested_list, ref))
             out.append(check(f"nested_{ref.field}_create", _nested_create, ref))
+            if not parent.auth["read"].public:
+                out.append(check(f"nested_{ref.field}_unreadable_parent", _nested_unreadable, ref))
         if ref.to != res.plural:
             prefix = "soft_delete_on_delete" if parent.soft_delete else "on_delete"
             out.append(check(f"{prefix}_{ref.field}_{ref.on_delete}", _on_delete, ref))
@@ -238,6 +240,24 @@ def _nested_create(res: Resource, ref: Ref, s: Session) -> None:
     resp = s.admin.post(res.nested(parent_res, unknown_id_like(parent["id"])), json=body)
     s.records.track(res, resp)
     expect_envelope(resp, 404, code="NOT_FOUND")
+
+
+def _nested_unreadable(res: Resource, ref: Ref, s: Session) -> None:
+    """Routes under a parent the user may not read answer as for an unknown parent: 404,
+    so its existence does not leak and nothing is listed or created under it."""
+    parent_res = _parent_of(s, ref)
+    user = s.user()
+    if parent_res.auth["read"].allows(user.roles, owns=False):
+        return
+    owner = s.creator(parent_res)
+    theirs = s.records.create(parent_res, s.records.body(parent_res), client=owner.client)
+    path = res.nested(parent_res, theirs["id"])
+    if res.auth["list"].allows(user.roles, owns=False):
+        expect_envelope(user.client.get(path), 404, code="NOT_FOUND")
+    if res.auth["create"].allows(user.roles, owns=False):
+        resp = user.client.post(path, json=s.records.body(res, skip=[ref.field]))
+        s.records.track(res, resp)
+        expect_envelope(resp, 404, code="NOT_FOUND")
 
 
 # ---------------------------------------------------------------- deleting parents

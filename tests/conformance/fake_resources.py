@@ -133,6 +133,14 @@ class FakeResources:
             rule.authenticated or has_any(user, rule.roles) or (rule.owner and self.owns(user, row))
         )
 
+    def require_parent(self, parent_res: Resource, parent_id: str, user: User | None) -> None:
+        """404 unless the parent of a nested route exists and the user may read it."""
+        parent = self.live(parent_res, parent_id)
+        if parent is None or not (
+            self.readable(parent_res, parent, user) or self.has("nested_under_unreadable_parent")
+        ):
+            raise Reject(404, "NOT_FOUND", f"{parent_res.plural} {parent_id} was not found")
+
     # ------------------------------------------------------------ output
 
     def out(
@@ -407,8 +415,7 @@ class FakeResources:
         position = self.decode_cursor(res, sort, keys[0][0], cursor) if cursor is not None else None
         if parent is not None:
             parent_res = self.api[parent[0].to]
-            if self.live(parent_res, parent[1]) is None:
-                raise Reject(404, "NOT_FOUND", f"{parent_res.plural} {parent[1]} was not found")
+            self.require_parent(parent_res, parent[1], user)
         rows = [r for r in self.rows[res.plural].values() if r.get("deleted_at") is None]
         if parent is not None:
             rows = [r for r in rows if r.get(parent[0].field) == parent[1]]

@@ -67,6 +67,7 @@ DEFECTS = frozenset(
         "unknown_parent_500",  # an unknown parent id is a database error
         "unreadable_parent_accepted",  # a record may point at a parent its author cannot read
         "include_leaks_unreadable_parent",  # ?include= embeds parents the reader cannot read
+        "nested_under_unreadable_parent",  # routes under a parent the user cannot read work
         "restrict_ignored",  # a restricted parent is deleted with its children left behind
         "soft_delete_ignores_restrict",  # the same, for a parent with soft delete
         "soft_delete_ignores_cascade",  # a soft-deleted parent's cascade children stay
@@ -297,8 +298,7 @@ class FakeApp:
             if late_gate:
                 r.gate(rule, user)
             del values
-            if r.live(self.api[ref.to], parent[1]) is None:
-                raise Reject(404, "NOT_FOUND", f"{ref.to} {segments[1]} was not found")
+            r.require_parent(self.api[ref.to], parent[1], user)
             return 201, r.create(res, body, user, parent), None, {}
         if action == "list":
             items, meta = r.find(res, query, user)

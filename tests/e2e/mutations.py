@@ -55,6 +55,7 @@ REVIEWS = ("tests/test_reviews.py",)
 PEOPLE = ("tests/test_people.py",)
 ENROLLMENTS = ("tests/test_enrollments.py",)
 PROGRESSES = ("tests/test_lesson_progresses.py",)
+FLAGS = ("tests/test_flags.py",)
 
 _VIEWS_GTE = "statement = statement.where(Course.views >= query.views_gte)"
 _PRICE_LTE = "statement = statement.where(Course.price <= query.price_lte)"
@@ -295,6 +296,53 @@ MUTATIONS: list[Mutation] = [
         "        for name, value in data.model_dump().items():",
         REVIEWS,
         "test_only_the_owner_may_update",
+    ),
+    # A flag's review is owned by its author: a flag may name, embed and sit under only a
+    # review its user may read.
+    M(
+        "ref-to-unreadable-parent-accepted",
+        "app/services/flags.py",
+        "        review = await ReviewRepository(self.session).get(review_id)\n"
+        "        if review is None or not may(\n"
+        '            user, ["moderator"], owner=True, owner_id=review.owner_id\n'
+        "        ):\n"
+        "            raise InvalidInputError(",
+        "        review = await ReviewRepository(self.session).get(review_id)\n"
+        "        if review is None:\n"
+        "            raise InvalidInputError(",
+        FLAGS,
+        "test_review_id_must_be_a_review_the_writer_may_read",
+    ),
+    M(
+        "include-embeds-unreadable-parent",
+        "app/services/flags.py",
+        '            flag = flag.model_copy(update={"review": None})\n',
+        "            pass\n",
+        FLAGS,
+        "test_include_review_leaves_out_a_review_the_reader_may_not_read",
+    ),
+    M(
+        "nested-route-under-unreadable-parent",
+        "app/services/flags.py",
+        "        review = await ReviewRepository(self.session).get(review_id)\n"
+        "        if review is None or not may(\n"
+        '            user, ["moderator"], owner=True, owner_id=review.owner_id\n'
+        "        ):\n"
+        '            raise NotFoundError("review", review_id)',
+        "        review = await ReviewRepository(self.session).get(review_id)\n"
+        "        if review is None:\n"
+        '            raise NotFoundError("review", review_id)',
+        FLAGS,
+        "under_a_review_the_user_may_not_read",
+    ),
+    # Deleting a course cascades to its lessons, which flags restrict: refused, not a 500.
+    M(
+        "restrict-through-cascade-not-enforced",
+        "app/models/flags.py",
+        'ForeignKey("lessons.id", ondelete="RESTRICT")',
+        'ForeignKey("lessons.id", ondelete="SET NULL")',
+        FLAGS,
+        "test_deleting_the_course_of_its_lesson_is_refused",
     ),
     M(
         "owner-filter-on-list-dropped",

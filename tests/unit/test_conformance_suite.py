@@ -348,6 +348,11 @@ EXPECTED_FAILURES: dict[str, tuple[dict[str, Any], str, set[str]]] = {
         "attachments",
         {"attachments:include_note_only_if_readable"},
     ),
+    "nested_under_unreadable_parent": (
+        SCHOOL,
+        "attachments",
+        {"attachments:nested_note_id_unreadable_parent"},
+    ),
     "restrict_ignored": (SCHOOL, "enrollments", {"enrollments:on_delete_course_id_restrict"}),
     "soft_delete_ignores_restrict": (
         SCHOOL,

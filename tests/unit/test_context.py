@@ -165,6 +165,54 @@ def test_only_restrict_children_restrict_deletion() -> None:
     assert [c.names.plural for c in built["lessons"].restricting_children] == ["lesson_progresses"]
 
 
+def test_a_cascade_carries_the_restricts_of_the_children_it_deletes() -> None:
+    built = contexts(CHAIN)
+    assert built["courses"].delete_blockers == ["lesson progresses (through lessons)"]
+    assert built["lessons"].delete_blockers == ["lesson progresses"]
+    assert built["lesson_progresses"].delete_blockers == []
+    assert [
+        (ref, via, names.plural)
+        for ref, via, names in built["lesson_progresses"].restricted_ancestors
+    ] == [("lesson_id", "course_id", "courses")]
+    assert built["lessons"].restricted_ancestors == []
+
+
+def test_a_soft_delete_is_refused_only_by_its_own_restricting_children() -> None:
+    built = contexts({**CHAIN, "courses": COURSES + "soft_delete: true\n"})
+    assert built["courses"].delete_conflicts == []
+    assert built["lessons"].delete_conflicts == ["lesson progresses"]
+
+
+NOTES = (
+    "resource: note\nfields:\n  body: text\n"
+    "auth: {list: [owner], read: [owner], update: owner, delete: owner}\n"
+)
+ATTACHMENTS = (
+    "resource: attachment\nfields:\n  note: {type: ref, on_delete: cascade, nested: true}\n"
+    "  label: string\nauth: {list: authenticated, read: authenticated, create: authenticated}\n"
+)
+
+
+def test_a_guarded_parent_makes_its_children_take_the_user_everywhere() -> None:
+    built = contexts({"notes": NOTES, "attachments": ATTACHMENTS})
+    attachments = built["attachments"]
+    # update checks the parent a change names; delete names none
+    assert attachments.user_routes == ["list", "read", "create", "update"]
+    assert [f.name for f in attachments.owned_parent_refs] == ["note_id"]
+    assert attachments.parent_reader_roles == []
+    assert [(f.name, roles) for f, roles in attachments.unreadable_parent_writers] == [
+        ("note_id", [])
+    ]
+    assert [
+        (f.name, roles, lists) for f, roles, lists in attachments.unreadable_parent_readers
+    ] == [("note_id", [], True)]
+    assert [(f.name, action) for f, _, action in attachments.unreadable_nested_parents] == [
+        ("note_id", "list"),
+        ("note_id", "create"),
+    ]
+    assert built["notes"].user_routes == ["list", "read", "create", "update", "delete"]
+
+
 def test_ancestors_of_a_chain_come_parents_first() -> None:
     built = contexts(CHAIN)
     ancestors = built["lesson_progresses"].ancestors
