@@ -7,7 +7,8 @@ from pathlib import PurePosixPath
 
 from generator.apply import apply_plan
 from generator.errors import ScaffoldError
-from generator.generate import initial_wiring, load_contexts, migration_files, render_wiring
+from generator.formatting import Formatter
+from generator.generate import initial_wiring, load_contexts, migration_files, render_all
 from generator.manifest import Manifest, base_path, pending_path
 from generator.migrations import plan_migration
 from generator.naming import Names
@@ -70,11 +71,13 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
             deletions[pending_path(path)] = None
         del manifest.files[path]
 
+    # The others are rendered again too: a parent's files know its children.
     renderer = Renderer(project.stack)
+    formatter = Formatter(project.stack, manifest)
     remaining = load_contexts(project, dict(manifest.resources))
     result.rewired = plan_files(
         project.root,
-        render_wiring(renderer, list(remaining.values())),
+        render_all(renderer, formatter, list(remaining.values())),
         manifest,
         initial_bases=initial_wiring(renderer, manifest),
     )
@@ -87,7 +90,13 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
     result.migration = migration.path if migration else None
     if not dry_run:
         deletions.update(migration_files(migration))
-        apply_plan(project.root, result.rewired, manifest, extra=deletions)
+        apply_plan(
+            project.root,
+            result.rewired,
+            manifest,
+            extra=deletions,
+            fingerprints=formatter.fingerprints,
+        )
         result.written = True
     return result
 

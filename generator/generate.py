@@ -54,19 +54,9 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     everything = {**manifest.resources, **wanted}
     contexts = load_contexts(project, everything, {**starters, **updated})
 
-    # Every generated resource is rendered again: a new resource can change others (a parent
-    # learns of its children). Unchanged renders reuse their base instead of the formatter.
     renderer = Renderer(stack)
-    sources: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    for context in contexts.values():
-        for path, text in renderer.resource(context).items():
-            sources[path], texts[path] = context.spec_path, text
-    for path, text in renderer.wiring(list(contexts.values())).items():
-        sources[path], texts[path] = WIRING_SOURCE, text
     formatter = Formatter(stack, manifest, options.progress)
-    formatted = formatter.format_all(texts)
-    rendered = {path: (sources[path], text) for path, text in formatted.items()}
+    rendered = render_all(renderer, formatter, list(contexts.values()))
     plan = plan_files(
         project.root,
         rendered,
@@ -87,6 +77,24 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     apply_plan(project.root, plan, manifest, extra=specs, fingerprints=formatter.fingerprints)
     result.written = True
     return result
+
+
+def render_all(
+    renderer: Renderer, formatter: Formatter, contexts: list[ResourceContext]
+) -> dict[str, tuple[str, str]]:
+    """Every resource's files and the wiring, formatted, each with its source. Every
+    resource is rendered again: a change to one can change others (a parent learns of its
+    children, or of their going). Unchanged renders reuse their base instead of the
+    formatter."""
+    sources: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for context in contexts:
+        for path, text in renderer.resource(context).items():
+            sources[path], texts[path] = context.spec_path, text
+    for path, text in renderer.wiring(contexts).items():
+        sources[path], texts[path] = WIRING_SOURCE, text
+    formatted = formatter.format_all(texts)
+    return {path: (sources[path], text) for path, text in formatted.items()}
 
 
 def migration_files(migration: Migration | None) -> dict[str, str | None]:

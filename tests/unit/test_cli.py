@@ -297,6 +297,25 @@ def test_destroy_moves_the_spec_aside_so_all_does_not_bring_it_back(in_project: 
     assert not (in_project / "app/services/reviews.py").exists()
 
 
+def test_destroy_updates_the_parents_that_knew_the_child(in_project: Path) -> None:
+    (in_project / "specs/courses.yaml").write_text(
+        "resource: course\nfields:\n  title: string\nsoft_delete: true\n", encoding="utf-8"
+    )
+    (in_project / "specs/flags.yaml").write_text(
+        "resource: flag\nfields:\n  course: ref\n  reason: string\n", encoding="utf-8"
+    )
+    assert scaffold("resource", "courses", "flags").exit_code == 0
+    # A soft delete checks the children that restrict it itself.
+    assert "app.models.flags" in (in_project / "app/repositories/courses.py").read_text()
+
+    result = scaffold("destroy", "flags")
+
+    assert result.exit_code == 0, result.output
+    assert "  update     app/repositories/courses.py" in result.stdout.splitlines()
+    assert "flags" not in (in_project / "app/repositories/courses.py").read_text()
+    assert "flags" not in (in_project / "app/services/courses.py").read_text()
+
+
 def test_destroy_as_json_says_where_the_spec_went(in_project: Path) -> None:
     assert scaffold("resource", "reviews").exit_code == 0
     assert scaffold("destroy", "reviews").exit_code == 0
