@@ -14,6 +14,8 @@ import sys
 import time
 import venv
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -66,6 +68,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def python(project: Path) -> Path:
     """A venv holding the generated project's dependencies, keyed by its pyproject.toml."""
+    return installed_python(project)
+
+
+def installed_python(project: Path) -> Path:
+    """The interpreter of the cached venv for ``project``'s dependencies (built on first
+    use, under .cache/), with ``project`` installed in it (editable). Other test folders
+    that generate projects use it too: one venv for every generated project."""
     key = hashlib.sha256((project / "pyproject.toml").read_bytes()).hexdigest()[:12]
     env_dir = CACHE / f"e2e-venv-{key}"
     interpreter = env_dir / "bin" / "python"
@@ -94,28 +103,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(project: Path, python: Path, served_database: str) -> Iterator[str]:
-    """The generated app under uvicorn on a free loopback port, on a fresh PostgreSQL database. Its
-    output (a JSON access line per request) goes to a file: an undrained pipe fills up and
-    blocks the server."""
+@contextmanager
+def serve(project: Path, python: Path, env: dict[str, str], log_name: str) -> Iterator[str]:
+    """The generated app under uvicorn on a free loopback port, with ``env`` over the
+    environment; yields its base URL. Its output (a JSON access line per request) goes to
+    ``log_name`` in the project: an undrained pipe fills up and blocks the server."""
     port = free_port()
-    # The conformance suite sends hundreds of requests as one admin within a minute.
-    env = {
-        **os.environ,
-        "DATABASE_URL": served_database,
-        "RATE_LIMIT_AUTHENTICATED": "100000/minute",
-        "RATE_LIMIT_ANONYMOUS": "100000/minute",
-        # Limits of their own (spec `rate_limit`) are proved by the generated tests.
-        "RESOURCE_RATE_LIMITS": "false",
-    }
-    log_path = project / "uvicorn.log"
+    log_path = project / log_name
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
             + ["--port", str(port)],
             cwd=project,
-            env=env,
+            env={**os.environ, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
@@ -129,22 +129,62 @@ def server(project: Path, python: Path, served_database: str) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-SERVED_SERVER = "postgres@127.0.0.1:5432"
+@dataclass(frozen=True)
+class Backend:
+    """Where a served app keeps its state: the database, and Redis for rate limits and the
+    cache (shared by every process of the app) or none (each process keeps its own)."""
+
+    name: str
+    database_url: str
+    redis_url: str = ""  # empty: in-process stores
+
+    def env(self) -> dict[str, str]:
+        # A prefix of this run's own keeps its Redis keys apart from any other run's.
+        prefix = f"e2e{os.getpid()}"
+        return {
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "RATE_LIMIT_KEY_PREFIX": f"{prefix}:rate",
+            "CACHE_KEY_PREFIX": f"{prefix}:cache",
+        }
 
 
 @pytest.fixture(scope="session")
-def served_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The DATABASE_URL of the served app: a fresh PostgreSQL database, the production one
-    (the generated tests run on SQLite too), made for this run and dropped after it; a
-    fresh SQLite file where no PostgreSQL server answers."""
-    name = f"scaffold_e2e_{os.getpid()}"
-    try:
-        _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
-    except (OSError, subprocess.SubprocessError):
-        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('served') / 'app.db'}"
+def server(project: Path, python: Path, backend: Backend) -> Iterator[str]:
+    """The served app on its backend (see `backend`)."""
+    env = {
+        **backend.env(),
+        # The conformance suite sends hundreds of requests as one admin within a minute.
+        "RATE_LIMIT_AUTHENTICATED": "100000/minute",
+        "RATE_LIMIT_ANONYMOUS": "100000/minute",
+        "RATE_LIMIT_AUTH": "100000/minute",
+        # Limits of their own (spec `rate_limit`) are proved by the generated tests.
+        "RESOURCE_RATE_LIMITS": "false",
+    }
+    with serve(project, python, env, f"uvicorn-{backend.name}.log") as base_url:
+        yield base_url
+
+
+SERVED_SERVER = "postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(scope="session", params=["postgresql+redis", "sqlite"])
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
+    """Every test of the served app runs twice: as in production (a fresh PostgreSQL
+    database made for this run and dropped after it, Redis) and as `scaffold new` makes it
+    (SQLite, no Redis)."""
+    if request.param == "sqlite":
+        yield Backend(
+            "sqlite", f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('served') / 'app.db'}"
+        )
         return
+    name = f"scaffold_e2e_{os.getpid()}"
+    _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
     try:
-        yield f"postgresql+asyncpg://{SERVED_SERVER}/{name}"
+        yield Backend("postgresql", f"postgresql+asyncpg://{SERVED_SERVER}/{name}", REDIS_URL)
     finally:
         _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
@@ -160,10 +200,10 @@ ADMIN_PASSWORD = "e2e admin password, long enough"
 
 
 @pytest.fixture(scope="session")
-def admin_headers(server: str, project: Path, python: Path, served_database: str) -> dict[str, str]:
+def admin_headers(server: str, project: Path, python: Path, backend: Backend) -> dict[str, str]:
     """An admin's access token for the served app (admins pass every `auth` rule): the admin
     is made with the project's own management command, then logs in over HTTP."""
-    env = {**os.environ, "DATABASE_URL": served_database, "ADMIN_PASSWORD": ADMIN_PASSWORD}
+    env = {**os.environ, **backend.env(), "ADMIN_PASSWORD": ADMIN_PASSWORD}
     run([str(python), "-m", "app.manage", "create-admin", ADMIN_EMAIL], project, env)
     response = httpx.post(
         f"{server}/api/v1/auth/login",

@@ -21,7 +21,7 @@ from generator.spec import load_spec, load_spec_text
 from generator.spec.starter import starter_spec
 from tests.conformance.specs import conformance_specs
 from tests.conformance.suite import Check, checks, login, make_client, rate_limit_checks_for
-from tests.e2e.conftest import SPECS, STARTER, _wait_until_up, free_port, run, scaffold
+from tests.e2e.conftest import SPECS, STARTER, Backend, run, scaffold, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -109,10 +109,8 @@ class _AdminToken:
 
 
 @pytest.fixture(scope="module")
-def conformance_admin(
-    server: str, project: Path, python: Path, served_database: str
-) -> _AdminToken:
-    env = {**os.environ, "DATABASE_URL": served_database, "ADMIN_PASSWORD": CONFORMANCE_ADMIN[1]}
+def conformance_admin(server: str, project: Path, python: Path, backend: Backend) -> _AdminToken:
+    env = {**os.environ, **backend.env(), "ADMIN_PASSWORD": CONFORMANCE_ADMIN[1]}
     run([str(python), "-m", "app.manage", "create-admin", CONFORMANCE_ADMIN[0]], project, env)
     return _AdminToken(server)
 
@@ -124,35 +122,20 @@ def test_conformance_over_http(server: str, conformance_admin: _AdminToken, chec
 
 
 @pytest.fixture(scope="module")
-def limited_server(server: str, project: Path, python: Path, served_database: str) -> Iterator[str]:
-    """A second server of the same app and database that enforces the specs' `rate_limit`
+def limited_server(server: str, project: Path, python: Path, backend: Backend) -> Iterator[str]:
+    """A second server of the same app and backend that enforces the specs' `rate_limit`
     (the first runs with RESOURCE_RATE_LIMITS=false) and LIMITED_AUTHENTICATED per user."""
-    port = free_port()
     env = {
-        **os.environ,
-        "DATABASE_URL": served_database,
+        **backend.env(),
         "RATE_LIMIT_AUTHENTICATED": LIMITED_AUTHENTICATED,
         "RATE_LIMIT_ANONYMOUS": "100000/minute",  # registrations are anonymous
+        "RATE_LIMIT_AUTH": "100000/minute",
         "RESOURCE_RATE_LIMITS": "true",
+        # Its own budgets: the first server's requests must not spend them.
+        "RATE_LIMIT_KEY_PREFIX": f"{backend.env()['RATE_LIMIT_KEY_PREFIX']}-limited",
     }
-    log_path = project / "uvicorn-limited.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
-            + ["--port", str(port)],
-            cwd=project,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base_url, process, log_path)
+    with serve(project, python, env, f"uvicorn-{backend.name}-limited.log") as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.parametrize(
@@ -201,10 +184,11 @@ def _postgres_up() -> bool:
 
 
 def test_destroy_leaves_a_project_that_passes(project: Path, python: Path, tmp_path: Path) -> None:
-    """On a copy: destroy two resources, then the project still type-checks and passes."""
+    """On a copy: destroy three resources (flags point at reviews, so they go together),
+    then the project still type-checks and passes."""
     copy = tmp_path / "copy"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
-    scaffold("destroy", "reviews", STARTER, cwd=copy)
+    scaffold("destroy", "reviews", "flags", STARTER, cwd=copy)
     assert not (copy / "app" / "models" / "reviews.py").exists()
     assert "reviews" not in (copy / "app" / "routes.py").read_text(encoding="utf-8")
     # `python -m` puts the copy first on sys.path, ahead of the installed project.
@@ -249,6 +233,7 @@ SCHEMATHESIS_EXAMPLES = 25
 @pytest.mark.parametrize("who", ["admin", "anonymous"])
 def test_schemathesis_finds_nothing(
     server: str,
+    backend: Backend,
     admin_headers: dict[str, str],
     who: str,
     tmp_path: Path,
@@ -286,7 +271,7 @@ def test_schemathesis_finds_nothing(
         "examples": summary["test_cases"]["generated"],
         "failures": summary["test_cases"]["unique_failures"],
     }
-    record_property("figures", f"schemathesis {who}: {figures}")
+    record_property("figures", f"schemathesis {who} ({backend.name}): {figures}")
     (tmp_path / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
     if result.returncode != 0 or summary["failures"] or summary["operations"]["errored"]:
         # Its FAILURES section (each with a curl command that reproduces it) and SUMMARY,
