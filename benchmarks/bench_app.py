@@ -12,7 +12,6 @@ and wrk. Prints a table and writes benchmarks/app_results.json. See benchmarks/R
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import json
 import os
@@ -352,12 +351,17 @@ def explain(pg: Postgres, statement: str) -> str:
 # --- cursors and ids -------------------------------------------------------------------------
 
 
-def encode_cursor(created_at: str, row_id: str) -> str:
-    """The format of app/utils/listing.py encode_cursor: base64url JSON {"sort","value","id"},
-    the value being str() of the aware UTC datetime."""
+def encode_cursor(project: Path, python: Path, created_at: str, row_id: str) -> str:
+    """The cursor the app would give for this row: made by the project's own
+    app/utils/listing.py with the served app's SECRET_KEY (cursors are signed), the value
+    being str() of the aware UTC datetime."""
     value = str(datetime.fromisoformat(created_at))
-    raw = json.dumps({"sort": "created_at", "value": value, "id": row_id}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    position = {"sort": "created_at", "value": value, "id": row_id}
+    code = (
+        "import json, sys; from app.utils.listing import configure_cursors, encode_cursor;"
+        f" configure_cursors({SECRET_KEY!r}); print(encode_cursor(json.loads(sys.argv[1])))"
+    )
+    return run([str(python), "-c", code, json.dumps(position)], cwd=project).strip()
 
 
 def position_after(pg: Postgres, rows_before: int) -> tuple[str, str]:
@@ -377,18 +381,20 @@ def first_id_after(pg: Postgres, rows_before: int) -> str:
     return pg.psql(query)
 
 
-def deep_cursor(pg: Postgres, base_url: str) -> tuple[str, tuple[str, str]]:
+def deep_cursor(
+    pg: Postgres, server: Server, project: Path, python: Path
+) -> tuple[str, tuple[str, str]]:
     """The next_cursor after CURSOR_DEPTH pages, built from the row at that position; checked
     first against the cursor the app gives after walking three pages, then by the first row
     of the page it opens."""
-    url = f"{base_url}/api/v1/event-logs?limit={LIMIT}"
+    url = f"{server.base_url}/api/v1/event-logs?limit={LIMIT}"
     walked = ""
     for _ in range(3):
         walked = get_json(url + (f"&cursor={walked}" if walked else ""))["meta"]["next_cursor"]
-    if walked != encode_cursor(*position_after(pg, 3 * LIMIT)):
+    if walked != encode_cursor(project, python, *position_after(pg, 3 * LIMIT)):
         sys.exit(f"the cursor format differs from the app's: {walked}")
     position = position_after(pg, CURSOR_DEPTH * LIMIT)
-    cursor = encode_cursor(*position)
+    cursor = encode_cursor(project, python, *position)
     page = get_json(f"{url}&cursor={cursor}")
     if page["data"][0]["id"] != first_id_after(pg, CURSOR_DEPTH * LIMIT):
         sys.exit(f"the deep cursor does not open the page after row {CURSOR_DEPTH * LIMIT:,}")
@@ -851,7 +857,7 @@ def benchmark(args: argparse.Namespace, load: Load, pg: Postgres, workdir: Path)
     reused = prepare_database(pg, data_key(project, args.rows))
     with serve(project, python, pg, workdir / "uvicorn.log") as server:
         fill(pg, project, args.rows, reused)
-        cases = prepare_cases(pg, server)
+        cases = prepare_cases(pg, server, project, python)
         print(f"measuring {len(cases)} cases x {args.rounds} rounds ...", flush=True)
         measure(server, pg, cases, load, args.rounds, workdir)
         profiles = profile_get_by_id(server, python, cases, load, workdir) if args.profile else {}
@@ -892,10 +898,10 @@ def fill(pg: Postgres, project: Path, rows: int, reused: bool) -> None:
     pg.mark(data_key(project, rows))
 
 
-def prepare_cases(pg: Postgres, server: Server) -> list[Case]:
+def prepare_cases(pg: Postgres, server: Server, project: Path, python: Path) -> list[Case]:
     """The cases, their deep cursor and ids, checked (every side answers the same body) and
     with the database's own time for their SQL."""
-    cursor, position = deep_cursor(pg, server.base_url)
+    cursor, position = deep_cursor(pg, server, project, python)
     cases = make_cases(cursor, position, sample_ids(pg))
     check_same_bodies(server, cases)
     for case in cases:
