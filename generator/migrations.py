@@ -136,8 +136,10 @@ def _tightened(op: Operation) -> bool:
     """A column of an existing table that becomes NOT NULL: added, or made required."""
     if op.kind == "add_column":
         return not op.item["nullable"]
-    return op.kind == "alter_column" and bool((op.old or {}).get("nullable")) and not (
-        op.item["nullable"]
+    return (
+        op.kind == "alter_column"
+        and bool((op.old or {}).get("nullable"))
+        and not (op.item["nullable"])
     )
 
 

@@ -407,4 +407,3 @@ def test_rows_get_the_default_on_sqlite_and_postgresql(
             postgres_admin(alembic_python, project_root, f'DROP DATABASE IF EXISTS "{name}"')
     if "postgresql" not in databases:
         pytest.skip(f"SQLite passed; PostgreSQL is not reachable at {POSTGRES}")
-
