@@ -160,10 +160,12 @@ class FieldSpec(_Strict):
                     )
         if self.min is not None and self.max is not None and self.min > self.max:
             raise _invalid("min", f"min ({_num(self.min)}) is greater than max ({_num(self.max)})")
-        low_len, high_len = self.min_length, self.max_length
+        low_len, high_len = self.min_length, self.effective_max_length
         if low_len is not None and high_len is not None and low_len > high_len:
+            implied = "" if self.max_length is not None else ", a string's default"
             raise _invalid(
-                "min_length", f"min_length ({low_len}) is greater than max_length ({high_len})"
+                "min_length",
+                f"min_length ({low_len}) is greater than max_length ({high_len}{implied})",
             )
 
     def _check_enum(self) -> None:

@@ -209,6 +209,14 @@ def test_min_length_greater_than_max_length() -> None:
     assert errors(text) == [f"{at(text, '9')}: min_length (9) is greater than max_length (3)"]
 
 
+def test_min_length_beyond_a_strings_default_max_length() -> None:
+    text = "fields:\n  title: {type: string, min_length: 300}\n"
+    assert errors(text) == [
+        f"{at(text, '300')}: min_length (300) is greater than max_length (255, a string's default)"
+    ]
+    load(text.replace("string", "text"))  # text has no default max_length
+
+
 def test_min_on_a_string() -> None:
     text = "fields:\n  title: {type: string, min: 1}\n"
     assert errors(text) == [
