@@ -26,6 +26,13 @@ from generator.spec.model import (
 
 Position = tuple[int, int]  # 1-based line and column
 
+# What a spec may cost, so a hostile file is a located error and not a hang: its size, how
+# deep its values nest, and how many values it holds once YAML aliases are expanded (an
+# alias repeats what it points at: ten levels of ten aliases are 10^10 values).
+MAX_SPEC_BYTES = 1_048_576
+MAX_DEPTH = 32
+MAX_VALUES = 100_000
+
 
 class _Constructor(RoundTripConstructor):
     """Round-trip loading, except that dates and times stay the strings the user wrote:
@@ -57,8 +64,14 @@ def load_spec(path: Path, shown_as: str | None = None) -> ResourceSpec:
 def load_spec_text(text: str, source: str, file_stem: str) -> ResourceSpec:
     """Validate spec text; ``source`` names it in diagnostics; ``file_stem`` is the plural the
     file is named for (it fills a missing `resource` and must agree with a given one)."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SPEC_BYTES:
+        message = f"the spec is larger than {MAX_SPEC_BYTES:,} bytes; a spec is a short file"
+        raise SpecError([Diagnostic(source, 1, 1, message)])
     try:
         document = _yaml().load(text)
+    except RecursionError:
+        message = f"values nest more than {MAX_DEPTH} levels deep"
+        raise SpecError([Diagnostic(source, 1, 1, message)]) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -71,7 +84,10 @@ def load_spec_text(text: str, source: str, file_stem: str) -> ResourceSpec:
     if not isinstance(document, CommentedMap):
         raise SpecError([Diagnostic(source, *_position(document, ()), _EMPTY)])
 
-    data = _plain(document)
+    try:
+        data = _plain(document, _Budget())
+    except _TooBig as error:
+        raise SpecError([Diagnostic(source, *error.position, str(error))]) from None
     expected = Names.from_name(file_stem)
     data.setdefault("resource", expected.singular)
     diagnostics = _name_diagnostics(document, source)
@@ -184,12 +200,38 @@ def _unknown_choice(what: str, given: Any, choices: tuple[str, ...]) -> str:
     return f"{message}; expected one of: {', '.join(choices)}"
 
 
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip nodes -> plain dicts, lists and scalars."""
+class _TooBig(Exception):
+    def __init__(self, message: str, node: Any) -> None:
+        super().__init__(message)
+        lc = getattr(node, "lc", None)
+        self.position: Position = (lc.line + 1, lc.col + 1) if lc is not None else (1, 1)
+
+
+class _Budget:
+    """Values still allowed in the spec (aliases expanded)."""
+
+    def __init__(self) -> None:
+        self.left = MAX_VALUES
+
+    def spend(self, node: Any, depth: int) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _TooBig(
+                f"the spec holds more than {MAX_VALUES:,} values once its YAML aliases are"
+                " expanded",
+                node,
+            )
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"values nest more than {MAX_DEPTH} levels deep", node)
+
+
+def _plain(node: Any, budget: _Budget, depth: int = 0) -> Any:
+    """ruamel's round-trip nodes -> plain dicts, lists and scalars, within the budget."""
+    budget.spend(node, depth)
     if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): _plain(v, budget, depth + 1) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [_plain(v, budget, depth + 1) for v in node]
     if isinstance(node, str):
         return str(node)
     if isinstance(node, bool):

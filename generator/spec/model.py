@@ -41,6 +41,7 @@ TEXT_TYPES = frozenset({"string", "text", "email", "url", "enum"})  # searchable
 ORDERED_TYPES = NUMERIC_TYPES | {"string", "email", "url", "date", "datetime"}  # _gte / _lte
 UNSORTABLE_TYPES = frozenset({"json", "text"})
 STRING_DEFAULT_MAX_LENGTH = 255
+MAX_TEXT_LENGTH = 10_485_760  # PostgreSQL's largest varchar(n); 10 MiB of text
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 INTEGER_RANGES = {"integer": (INT32_MIN, INT32_MAX), "bigint": (INT64_MIN, INT64_MAX)}
@@ -71,10 +72,10 @@ class FieldSpec(_Strict):
     )
     min: int | float | None = Field(None, description="Smallest allowed value (numbers).")
     max: int | float | None = Field(None, description="Largest allowed value (numbers).")
-    min_length: Annotated[int, Field(ge=0)] | None = Field(
+    min_length: Annotated[int, Field(ge=0, le=MAX_TEXT_LENGTH)] | None = Field(
         None, description="Shortest allowed text (string, text)."
     )
-    max_length: Annotated[int, Field(ge=1)] | None = Field(
+    max_length: Annotated[int, Field(ge=1, le=MAX_TEXT_LENGTH)] | None = Field(
         None, description=f"Longest allowed text (string: default {STRING_DEFAULT_MAX_LENGTH})."
     )
     values: list[str] | None = Field(None, description="The allowed values (enum).")

@@ -826,3 +826,39 @@ def test_non_finite_numbers_are_rejected(field: str) -> None:
 
 def test_boolean_bound_is_the_wrong_type() -> None:
     errors("fields:\n  n: {type: integer, min: true}\n")
+
+
+# --- what a spec may cost (hostile files end in a located error, quickly) -------------------
+
+
+def test_an_alias_bomb_is_refused_before_it_expands() -> None:
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    text = "\n".join(levels) + "\nfields: {title: string}\n"  # 10^10 values expanded
+    assert errors(text) == [
+        "specs/reviews.yaml:1:1: the spec holds more than 100,000 values once its YAML"
+        " aliases are expanded"
+    ]
+
+
+def test_a_spec_larger_than_a_mebibyte_is_refused_unparsed() -> None:
+    text = "fields: {title: string}\n" + "# a comment\n" * 100_000
+    assert errors(text) == [
+        "specs/reviews.yaml:1:1: the spec is larger than 1,048,576 bytes; a spec is a short file"
+    ]
+
+
+def test_values_nested_too_deeply_are_located() -> None:
+    nested = "".join(f"{'  ' * (n + 2)}k{n}:\n" for n in range(40))
+    text = "fields:\n  title: string\ndescription:\n" + nested + "  " * 42 + "end\n"
+    [error] = errors(text)
+    assert error.endswith("values nest more than 32 levels deep")
+
+
+@pytest.mark.parametrize("key", ["max_length", "min_length"])
+def test_lengths_are_capped_at_what_a_column_holds(key: str) -> None:
+    text = f"fields:\n  title: {{type: text, {key}: 1000000000000}}\n"
+    assert errors(text) == [
+        f"{at(text, '1000000000000')}: `{key}`: Input should be less than or equal to"
+        " 10485760, got 1000000000000"
+    ]
