@@ -319,7 +319,11 @@ def import_(
         folder = specs_dir or (root / project.specs_dir if project else Path("specs"))
         stack = project.stack if project else load_stack("fastapi")
         report = import_openapi(
-            source, folder, root, force=force, reserved=stack.reserved_resources
+            source,
+            folder,
+            root,
+            force=force,
+            reserved=stack.reserved_resources | set(stack.project_files_by_resource),
         )
         if as_json:
             _print_json({"ok": True, **report.as_dict()})

@@ -454,6 +454,32 @@ def build_contexts(
                 )
             )
             continue
+        if plural in stack.project_files_by_resource:
+            diagnostics.append(
+                spec.diagnostic(
+                    ("resource",),
+                    f"`{plural}` would write {stack.project_files_by_resource[plural]}, a file"
+                    " the project already has; name this resource after what it is to you",
+                )
+            )
+            continue
+        clash = next(
+            (
+                other
+                for other, names in targets.items()
+                if other != plural and names.class_name == targets[plural].class_name
+            ),
+            None,
+        )
+        if clash is not None:
+            diagnostics.append(
+                spec.diagnostic(
+                    ("resource",),
+                    f"`{plural}` and `{clash}` are both the class {targets[plural].class_name}"
+                    " in code; rename one of them",
+                )
+            )
+            continue
         refs: dict[str, Ref] = {}
         for name, f in spec.normalised_fields().items():
             if f.type != "ref":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,25 @@ class Stack:
     reserved_resources: frozenset[str]
     types: dict[str, dict[str, Any]]
     migration_dir: Path | None = None  # the schema revision template, if the stack has one
+
+    @cached_property
+    def project_files_by_resource(self) -> dict[str, str]:
+        """Resource names whose files would land on a file of the project template, each with
+        that file: `types` would write app/validators/types.py, which the project has."""
+        project = {
+            str(p.relative_to(self.project_dir)).removesuffix(".jinja")
+            for p in self.project_dir.rglob("*")
+            if p.is_file()
+        }
+        taken: dict[str, str] = {}
+        for template in sorted(self.resource_dir.rglob("*{{plural}}*")):
+            pattern = str(template.relative_to(self.resource_dir)).removesuffix(".jinja")
+            prefix, _, suffix = pattern.partition("{{plural}}")
+            for path in sorted(project):
+                name = path.removeprefix(prefix).removesuffix(suffix)
+                if path == prefix + name + suffix and name and "/" not in name:
+                    taken.setdefault(name, path)
+        return taken
 
 
 def available_stacks() -> list[str]:

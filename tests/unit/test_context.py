@@ -7,7 +7,7 @@ import pytest
 from generator.context import build_resource
 from generator.errors import SpecError
 from generator.spec import load_spec_text
-from tests.unit.resources import COURSES, LESSON_PROGRESSES, LESSONS, STACK, contexts
+from tests.unit.resources import COURSES, LESSON_PROGRESSES, LESSONS, STACK, contexts, spec_path
 
 
 def errors(specs: dict[str, str]) -> list[str]:
@@ -440,3 +440,25 @@ def test_audit_and_rate_limit_reach_the_context() -> None:
     assert (built["courses"].audit, built["courses"].rate_limit) == (True, (30, "hour"))
     plain = contexts({"courses": COURSES})["courses"]
     assert (plain.audit, plain.rate_limit) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("plural", "path"),
+    [("types", "app/validators/types.py"), ("errors", "tests/test_errors.py")],
+)
+def test_a_resource_whose_files_the_project_already_has_is_refused(plural: str, path: str) -> None:
+    text = f"resource: {plural}\nfields:\n  title: string\n"
+    assert errors({plural: text}) == [
+        f"{at(text, plural, spec_path(plural))}: `{plural}` would write {path}, a file the"
+        " project already has; name this resource after what it is to you"
+    ]
+
+
+def test_resources_that_are_one_class_in_code_are_refused() -> None:
+    first, second = "fields:\n  title: string\n", "fields:\n  name: string\n"
+    assert errors({"item1s": first, "item_1s": second}) == [
+        "specs/item1s.yaml:1:1: `item1s` and `item_1s` are both the class Item1 in code;"
+        " rename one of them",
+        "specs/item_1s.yaml:1:1: `item_1s` and `item1s` are both the class Item1 in code;"
+        " rename one of them",
+    ]
