@@ -206,6 +206,9 @@ class ResourceContext:
     # Cache namespaces a write to this resource makes stale: its own when cached, and those of
     # cached resources that point at it (their reads embed it; its deletes cascade to them).
     invalidates: list[str] = field(default_factory=list)
+    # Parents (plurals) whose refs lead back to this resource: their modules and this one
+    # would import each other, so the import of such a parent comes last. Filled in by _link.
+    cyclic_parents: list[str] = field(default_factory=list)
     # What a hard delete can be refused for (409), in words: the children that restrict it
     # and those restricting the children the database deletes with it ("flags (through
     # lessons)"). Filled in by _link.
@@ -630,6 +633,12 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
             c.names.plural for c in _descendants(context, contexts) if c.cached
         )
         context.delete_blockers.extend(_delete_blockers(context, contexts))
+        context.cyclic_parents.extend(
+            plural
+            for plural in dict.fromkeys(f.ref.target.plural for f in context.refs if f.ref)
+            if plural != context.names.plural
+            and context.names.plural in _reachable(contexts[plural], contexts)
+        )
         for f in context.refs:
             assert f.ref is not None
             parent = contexts[f.ref.target.plural]
@@ -657,6 +666,19 @@ def _descendants(
                 found[child.names.plural] = contexts[child.names.plural]
                 waiting.append(found[child.names.plural])
     return list(found.values())
+
+
+def _reachable(context: ResourceContext, contexts: dict[str, ResourceContext]) -> set[str]:
+    """The resources `context`'s refs lead to, directly or through other resources."""
+    found: set[str] = set()
+    stack = [context]
+    while stack:
+        for f in stack.pop().refs:
+            target = f.ref.target.plural if f.ref else None
+            if target is not None and target not in found:
+                found.add(target)
+                stack.append(contexts[target])
+    return found
 
 
 def _delete_blockers(

@@ -33,7 +33,6 @@ from hypothesis import strategies as st
 
 from generator.context import build_contexts
 from generator.errors import ScaffoldError, SpecError
-from generator.languages.python import RenderedCodeError
 from generator.migrations import plan_migration
 from generator.naming import Names
 from generator.render import Renderer
@@ -284,14 +283,7 @@ def test_every_python_file_is_what_black_and_ruff_write(
     )
     @given(projects())
     def check(data: dict[str, dict[str, Any]]) -> None:
-        try:
-            files = render(data)
-        except RenderedCodeError as error:
-            if not is_known_generator_bug(error):
-                raise
-            counts["skipped"] += 1
-            assume(False)
-            raise
+        files = render(data)
         for path, text in files.items():
             expected = black.format_str(text, mode=MODE)
             assert text == expected, f"{path} is not what black writes:\n" + "".join(
@@ -307,16 +299,8 @@ def test_every_python_file_is_what_black_and_ruff_write(
     record_property(
         "figures",
         f"black differential: {counts['examples']} examples, {counts['files']} files,"
-        f" {counts['lines']} lines, each equal to black's output and clean for ruff's isort"
-        f" ({counts['skipped']} spec sets skipped for the known generator bug below)",
+        f" {counts['lines']} lines, each equal to black's output and clean for ruff's isort",
     )
-
-
-def is_known_generator_bug(error: RenderedCodeError) -> bool:
-    """A resource with a nested ref and a ref to a parent whose reads are restricted:
-    its service's create() takes `user: User` after the parents' ids, which default to
-    None (not a formatter bug; test_a_nested_ref_beside_a_guarded_parent_renders)."""
-    return "/services/" in str(error) and "non-default argument follows default" in str(error)
 
 
 GUARDED_PARENT = {

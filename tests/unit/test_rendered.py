@@ -263,3 +263,24 @@ def test_an_included_parent_that_is_soft_deleted_reads_as_absent(tmp_path: Path)
         assert lesson.included_course is course
         course.deleted_at = NOW
         assert lesson.included_course is None
+
+
+TEAMS = (
+    "resource: team\nfields:\n  name: string\n"
+    "  captain: {type: ref, to: member, required: false, on_delete: set_null}\n"
+)
+MEMBERS = "resource: member\nfields:\n  name: string\n  team: {type: ref, on_delete: cascade}\n"
+
+
+@pytest.mark.parametrize("first", ["teams", "members"])
+def test_resources_that_embed_each_other_import_in_either_order(tmp_path: Path, first: str) -> None:
+    with generated_app(tmp_path, render({"teams": TEAMS, "members": MEMBERS})):
+        import_module(f"app.validators.{first}")
+        team_read = import_module("app.validators.teams").TeamRead
+        member_read = import_module("app.validators.members").MemberRead
+        stamps = {"created_at": NOW, "updated_at": NOW}
+        team = {"id": str(uuid.uuid4()), "name": "a", "captain_id": None, **stamps}
+        member = {"id": str(uuid.uuid4()), "name": "b", "team_id": team["id"], **stamps}
+        embedded = member_read.model_validate({**member, "included_team": team})
+        assert embedded.team is not None and embedded.team.name == "a"
+        assert team_read.model_validate({**team, "included_captain": member}).captain.name == "b"
