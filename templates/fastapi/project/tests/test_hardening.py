@@ -1,6 +1,7 @@
 """The defences against abuse: body and host checks, limits on the credential routes,
 account lock-outs, password rules, token and cursor checks, the cache's size cap."""
 
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -20,6 +21,7 @@ from app.config import Settings
 from app.main import create_app
 from app.manage import create_admin
 from app.models.base import utcnow
+from app.services import auth as auth_service
 from app.services.auth import ALGORITHM, TOO_MANY_FAILURES, lifetime
 from app.utils.cache import MemoryCache, RedisCache, create_cache
 from app.utils.listing import (
@@ -407,3 +409,27 @@ async def test_two_spellings_of_an_email_are_one_account(client: AsyncClient) ->
     assert first["email"] == "ada@example.com"
     assert_error(second, 409, "CONFLICT", "An account with this email already exists")
     assert tokens["token_type"] == "bearer"
+
+
+async def test_passwords_are_hashed_and_checked_off_the_event_loop(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """argon2 costs tens of milliseconds of CPU: on the loop it would stall every request."""
+    threads: list[threading.Thread] = []
+    real_hash, real_verify = auth_service.hash_password, auth_service.verify_password
+
+    def hash_password(password: str) -> str:
+        threads.append(threading.current_thread())
+        return real_hash(password)
+
+    def verify_password(password_hash: str, password: str) -> bool:
+        threads.append(threading.current_thread())
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(auth_service, "hash_password", hash_password)
+    monkeypatch.setattr(auth_service, "verify_password", verify_password)
+    await register(client)
+    await login(client)
+
+    assert len(threads) >= 2
+    assert threading.main_thread() not in threads
