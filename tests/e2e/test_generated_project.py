@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -173,6 +174,41 @@ def test_auth_rules_over_http(server: str) -> None:
         assert refused.status_code == 403, refused.text
         assert refused.json()["error"]["code"] == "FORBIDDEN"
         assert learner.get("/api/v1/reviews").status_code == 200
+
+
+def test_production_settings_over_http(
+    server: str, project: Path, python: Path, backend: Backend
+) -> None:
+    """The app as deployed (ENVIRONMENT=production, a strong secret), on the tables the
+    first server made: docs off, HSTS on, error details withheld, unknown hosts refused;
+    and with a guessable secret it does not start at all."""
+    env = {**backend.env(), "ENVIRONMENT": "production", "SECRET_KEY": secrets.token_urlsafe(48)}
+    log = f"uvicorn-{backend.name}-production.log"
+    with serve(project, python, env, log) as base_url, make_client(base_url) as client:
+        for path in ("/docs", "/redoc", "/openapi.json"):
+            hidden = client.get(path)
+            assert hidden.status_code == 404, (path, hidden.text)
+            assert hidden.json()["error"]["code"] == "NOT_FOUND"
+        health = client.get("/health")
+        assert health.status_code == 200, health.text
+        assert "max-age" in health.headers["Strict-Transport-Security"]
+        invalid = client.post("/api/v1/auth/login", json={"email": 5})
+        assert invalid.status_code == 422, invalid.text
+        assert invalid.json()["error"]["details"] is None
+        spoofed = client.get("/health", headers={"Host": "evil.example"})
+        assert spoofed.status_code == 400, spoofed.text
+        assert spoofed.json()["success"] is False
+    weak = {**os.environ, **env, "SECRET_KEY": "a" * 32}
+    started = subprocess.run(
+        [str(python), "-c", "import app.main"],
+        cwd=project,
+        env=weak,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode != 0
+    assert "Invalid configuration: SECRET_KEY" in started.stderr, started.stderr[-2000:]
 
 
 def _postgres_up() -> bool:
