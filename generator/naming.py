@@ -73,13 +73,28 @@ class Names:
     @classmethod
     def parse(cls, name: str) -> Names:
         """Like from_name, for names a user typed: anything that is not a word is refused."""
-        singular = inflection.singularize(snake_case(name))
-        if not _RESOURCE_NAME.match(singular) or keyword.iskeyword(singular):
-            raise ScaffoldError(
-                f"{name!r} is not a resource name: use letters, digits and underscores,"
-                " starting with a letter (review, reviews, LessonProgress)"
-            )
+        problem = resource_name_problem(name)
+        if problem:
+            raise ScaffoldError(f"{name!r} is not a resource name: {problem}")
         return cls.from_name(name)
 
     def as_dict(self) -> dict[str, str]:
         return dict(self.__dict__)
+
+
+MAX_TABLE_NAME = 63  # PostgreSQL cuts longer identifiers
+
+
+def resource_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a resource, or None."""
+    singular = inflection.singularize(snake_case(name))
+    if not _RESOURCE_NAME.match(singular) or keyword.iskeyword(singular):
+        return (
+            "use letters, digits and underscores, starting with a letter"
+            " (review, reviews, LessonProgress)"
+        )
+    if keyword.iskeyword(inflection.camelize(singular)):  # none -> class None
+        return f"its class would be {inflection.camelize(singular)}, a word Python reserves"
+    if len(inflection.pluralize(singular)) > MAX_TABLE_NAME:
+        return f"its table name is longer than {MAX_TABLE_NAME} characters"
+    return None

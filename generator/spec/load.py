@@ -86,7 +86,7 @@ def load_spec_text(text: str, source: str, file_stem: str) -> ResourceSpec:
 
     try:
         data = _plain(document, _Budget())
-    except _TooBig as error:
+    except _Refused as error:
         raise SpecError([Diagnostic(source, *error.position, str(error))]) from None
     expected = Names.from_name(file_stem)
     data.setdefault("resource", expected.singular)
@@ -123,9 +123,10 @@ def _name_diagnostics(document: CommentedMap, source: str) -> list[Diagnostic]:
     fields = document.get("fields")
     if not isinstance(fields, CommentedMap):
         return []
-    problems = field_name_problems([str(k) for k in fields])
+    keys = {str(k): k for k in fields}  # a key may be a number or a date in YAML
+    problems = field_name_problems(list(keys))
     return [
-        Diagnostic(source, *_key_position(fields, raw), message)
+        Diagnostic(source, *_key_position(fields, keys[raw]), message)
         for raw, message in problems.items()
     ]
 
@@ -200,7 +201,9 @@ def _unknown_choice(what: str, given: Any, choices: tuple[str, ...]) -> str:
     return f"{message}; expected one of: {', '.join(choices)}"
 
 
-class _TooBig(Exception):
+class _Refused(Exception):
+    """A value the spec cannot hold, located at its node."""
+
     def __init__(self, message: str, node: Any) -> None:
         super().__init__(message)
         lc = getattr(node, "lc", None)
@@ -216,13 +219,13 @@ class _Budget:
     def spend(self, node: Any, depth: int) -> None:
         self.left -= 1
         if self.left < 0:
-            raise _TooBig(
+            raise _Refused(
                 f"the spec holds more than {MAX_VALUES:,} values once its YAML aliases are"
                 " expanded",
                 node,
             )
         if depth > MAX_DEPTH:
-            raise _TooBig(f"values nest more than {MAX_DEPTH} levels deep", node)
+            raise _Refused(f"values nest more than {MAX_DEPTH} levels deep", node)
 
 
 def _plain(node: Any, budget: _Budget, depth: int = 0) -> Any:
@@ -240,7 +243,13 @@ def _plain(node: Any, budget: _Budget, depth: int = 0) -> Any:
         return int(node)
     if isinstance(node, float):
         return float(node)
-    return node
+    if node is None:
+        return None
+    kind = {"CommentedSet": "set (!!set)", "bytes": "binary value (!!binary)"}.get(
+        type(node).__name__, f"{type(node).__name__} value"
+    )
+    message = f"a YAML {kind} is not a spec value: write a string, number, list or mapping"
+    raise _Refused(message, node)
 
 
 def _position(document: Any, loc: tuple[Any, ...]) -> Position:
@@ -280,6 +289,6 @@ def _known_keys() -> frozenset[str]:
     )
 
 
-def _key_position(mapping: CommentedMap, key: str) -> Position:
+def _key_position(mapping: CommentedMap, key: Any) -> Position:
     line, column = mapping.lc.key(key)
     return line + 1, column + 1

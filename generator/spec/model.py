@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import keyword
 import math
 import re
 import typing
@@ -14,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from generator.errors import Diagnostic
-from generator.naming import snake_case
+from generator.naming import resource_name_problem, snake_case
 
 FieldType = Literal[
     "string",
@@ -380,12 +379,9 @@ class ResourceSpec(_Strict):
     @field_validator("resource")
     @classmethod
     def _resource_name(cls, value: str) -> str:
-        name = snake_case(value)
-        if not IDENTIFIER.match(name) or keyword.iskeyword(name):
-            raise ValueError(
-                f"resource name {value!r} must be a word of letters, digits and underscores"
-                " that starts with a letter"
-            )
+        problem = resource_name_problem(value)
+        if problem:
+            raise ValueError(f"resource name {value!r}: {problem}")
         return value
 
     @field_validator("fields")

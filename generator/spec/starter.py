@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ruamel.yaml import YAML
+
 from generator.naming import Names
 from generator.spec.model import FIELD_TYPES
 
@@ -14,10 +16,15 @@ def starter_spec(name: str) -> str:
 # Field keys: type, required (default true), default, unique, min, max, min_length,
 #   max_length, values (enum), description. `title: string` is short for `title: {{type: string}}`.
 # Types: {", ".join(FIELD_TYPES)}.
-resource: {names.singular}
+resource: {_yaml_string(names.singular)}
 description: {names.human_plural.capitalize()}.
 fields:
   name: {{type: string, max_length: 120, description: "A short name."}}
   notes: {{type: text, required: false}}
 pagination: {{default_limit: 20, max_limit: 100}}
 """
+
+
+def _yaml_string(word: str) -> str:
+    """``word`` as YAML that reads back as that string: `true`, `null` or `yes` quoted."""
+    return word if YAML(typ="safe").load(word) == word else f'"{word}"'

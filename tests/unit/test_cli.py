@@ -513,3 +513,9 @@ def test_new_with_an_unknown_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 2
     assert result.stderr == "error: unknown stack 'rails'; available stacks: fastapi\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["null", "yes", "off"])
+def test_a_starter_for_a_word_yaml_reads_as_a_value_is_valid(in_project: Path, name: str) -> None:
+    result = scaffold("resource", name, "--dry-run")
+    assert result.exit_code == 0, result.output

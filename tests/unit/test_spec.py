@@ -862,3 +862,35 @@ def test_lengths_are_capped_at_what_a_column_holds(key: str) -> None:
         f"{at(text, '1000000000000')}: `{key}`: Input should be less than or equal to"
         " 10485760, got 1000000000000"
     ]
+
+
+def test_a_field_name_that_yaml_reads_as_a_number_is_located() -> None:
+    text = "fields:\n  1: string\n"
+    assert errors(text) == [
+        f"{at(text, '1:')}: field name '1' must be letters, digits and underscores,"
+        " starting with a letter"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("!!set {a, b}", "set (!!set)"), ("!!binary aGVsbG8=", "binary value (!!binary)")],
+)
+def test_yaml_values_a_spec_cannot_hold_are_refused(value: str, kind: str) -> None:
+    text = f"fields:\n  tags: {{type: json, default: {value}}}\n"
+    [error] = errors(text)
+    assert error.endswith(
+        f"a YAML {kind} is not a spec value: write a string, number, list or mapping"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("none", "its class would be None, a word Python reserves"),
+        ("a" * 70, "its table name is longer than 63 characters"),
+    ],
+)
+def test_resource_names_the_code_cannot_hold_are_refused(name: str, problem: str) -> None:
+    text = f"resource: {name}\nfields: {{title: string}}\n"
+    assert f"{at(text, name)}: resource name {name!r}: {problem}" in errors(text)
