@@ -36,8 +36,10 @@ log = logging.getLogger("mkdocs.hooks.spec_reference")
 # What each type is, in words. Every type of the spec model needs a line here: a type
 # without one stops the build, so a new type cannot reach the docs undescribed.
 TYPE_NOTES = {
-    "string": "JSON string without NUL characters; at most 255 characters unless `max_length` says otherwise",
-    "text": "JSON string without NUL characters, of any length",
+    "string": "JSON string without NUL characters; at most 255 characters unless `max_length`"
+    " says otherwise",
+    "text": "JSON string without NUL characters; at most 100,000 characters unless"
+    " `max_length` says otherwise",
     "integer": 'JSON number, whole (`5` or `5.0`, never `"5"` or `true`); kept inside 32 bits'
     " when unbounded",
     "bigint": "JSON number, whole (never a string or a boolean); 64 bits",

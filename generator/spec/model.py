@@ -40,6 +40,9 @@ TEXT_TYPES = frozenset({"string", "text", "email", "url", "enum"})  # searchable
 ORDERED_TYPES = NUMERIC_TYPES | {"string", "email", "url", "date", "datetime"}  # _gte / _lte
 UNSORTABLE_TYPES = frozenset({"json", "text"})
 STRING_DEFAULT_MAX_LENGTH = 255
+# A text field without max_length still has a bound, so one request cannot store a body's
+# worth of text in every field; a spec may set any max_length up to MAX_TEXT_LENGTH.
+TEXT_DEFAULT_MAX_LENGTH = 100_000
 MAX_TEXT_LENGTH = 10_485_760  # PostgreSQL's largest varchar(n); 10 MiB of text
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -75,7 +78,9 @@ class FieldSpec(_Strict):
         None, description="Shortest allowed text (string, text)."
     )
     max_length: Annotated[int, Field(ge=1, le=MAX_TEXT_LENGTH)] | None = Field(
-        None, description=f"Longest allowed text (string: default {STRING_DEFAULT_MAX_LENGTH})."
+        None,
+        description=f"Longest allowed text (string: default {STRING_DEFAULT_MAX_LENGTH};"
+        f" text: default {TEXT_DEFAULT_MAX_LENGTH:,}).",
     )
     values: list[str] | None = Field(None, description="The allowed values (enum).")
     precision: Annotated[int, Field(ge=1, le=MAX_DECIMAL_PRECISION)] | None = Field(
@@ -162,7 +167,7 @@ class FieldSpec(_Strict):
             raise _invalid("min", f"min ({_num(self.min)}) is greater than max ({_num(self.max)})")
         low_len, high_len = self.min_length, self.effective_max_length
         if low_len is not None and high_len is not None and low_len > high_len:
-            implied = "" if self.max_length is not None else ", a string's default"
+            implied = "" if self.max_length is not None else f", a {self.type}'s default"
             raise _invalid(
                 "min_length",
                 f"min_length ({low_len}) is greater than max_length ({high_len}{implied})",
@@ -232,8 +237,10 @@ class FieldSpec(_Strict):
 
     @property
     def effective_max_length(self) -> int | None:
-        if self.type == "string" and self.max_length is None:
-            return STRING_DEFAULT_MAX_LENGTH
+        if self.max_length is None:
+            return {"string": STRING_DEFAULT_MAX_LENGTH, "text": TEXT_DEFAULT_MAX_LENGTH}.get(
+                self.type
+            )
         return self.max_length
 
 
