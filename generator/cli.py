@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -210,11 +210,16 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of the spec format (for editor completion and checks)."""
+def schema(as_json: JsonOption = False) -> None:
+    """Print the JSON Schema of the spec format (for editor completion and checks).
+
+    With --json it comes as {"ok": true, "schema": ...}, like every command's --json."""
     from generator.spec.model import spec_json_schema
 
-    print(json.dumps(spec_json_schema(), indent=2))
+    if as_json:
+        _print_json({"ok": True, "schema": spec_json_schema()})
+    else:
+        print(json.dumps(spec_json_schema(), indent=2))
 
 
 @contextmanager
@@ -318,13 +323,15 @@ def import_(
         root = project.root if project else Path.cwd()
         folder = specs_dir or (root / project.specs_dir if project else Path("specs"))
         stack = project.stack if project else load_stack("fastapi")
-        report = import_openapi(
-            source,
-            folder,
-            root,
-            force=force,
-            reserved=stack.reserved_resources | set(stack.project_files_by_resource),
-        )
+        # In a project, the specs it writes are the project's: one run at a time.
+        with _changing(root) if project else nullcontext():
+            report = import_openapi(
+                source,
+                folder,
+                root,
+                force=force,
+                reserved=stack.reserved_resources | set(stack.project_files_by_resource),
+            )
         if as_json:
             _print_json({"ok": True, **report.as_dict()})
         elif not quiet:

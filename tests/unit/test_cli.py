@@ -519,3 +519,10 @@ def test_new_with_an_unknown_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_a_starter_for_a_word_yaml_reads_as_a_value_is_valid(in_project: Path, name: str) -> None:
     result = scaffold("resource", name, "--dry-run")
     assert result.exit_code == 0, result.output
+
+
+def test_schema_takes_json_like_every_command() -> None:
+    plain = json.loads(scaffold("schema").stdout)
+    result = scaffold("schema", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"ok": True, "schema": plain}

@@ -309,3 +309,21 @@ def test_a_kill_leaves_no_clutter_in_git_status(in_project: Path) -> None:
         ["git", "status", "--porcelain"], cwd=in_project, capture_output=True, text=True
     )
     assert status.stdout == " M specs/reviews.yaml\n"
+
+
+def test_import_into_a_project_takes_the_lock(in_project: Path) -> None:
+    document = Path(__file__).parent / "fixtures" / "petstore.yaml"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(in_project), "30"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        before = tree(in_project)
+        second = run(in_project, "import", str(document), **{WAIT_VARIABLE: "1"})
+        _, stderr = second.communicate(timeout=60)
+        assert second.returncode == 2, stderr
+        assert "is changing this project (.scaffold/lock)" in stderr
+        assert tree(in_project) == before
+    finally:
+        holder.kill()
+        holder.wait()
