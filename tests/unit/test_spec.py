@@ -214,7 +214,7 @@ def test_min_length_beyond_a_strings_default_max_length() -> None:
     assert errors(text) == [
         f"{at(text, '300')}: min_length (300) is greater than max_length (255, a string's default)"
     ]
-    load(text.replace("string", "text"))  # text has no default max_length
+    load(text.replace("string", "text"))  # text allows 100,000 characters by default
 
 
 def test_min_on_a_string() -> None:
