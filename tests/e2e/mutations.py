@@ -302,13 +302,9 @@ MUTATIONS: list[Mutation] = [
     M(
         "ref-to-unreadable-parent-accepted",
         "app/services/flags.py",
-        "        review = await ReviewRepository(self.session).get(review_id)\n"
-        "        if review is None or not may(\n"
-        '            user, ["moderator"], owner=True, owner_id=review.owner_id\n'
-        "        ):\n"
+        "        if not await self._readable_review(review_id, user):\n"
         "            raise InvalidInputError(",
-        "        review = await ReviewRepository(self.session).get(review_id)\n"
-        "        if review is None:\n"
+        "        if await ReviewRepository(self.session).get(review_id) is None:\n"
         "            raise InvalidInputError(",
         FLAGS,
         "test_review_id_must_be_a_review_the_writer_may_read",
@@ -324,13 +320,9 @@ MUTATIONS: list[Mutation] = [
     M(
         "nested-route-under-unreadable-parent",
         "app/services/flags.py",
-        "        review = await ReviewRepository(self.session).get(review_id)\n"
-        "        if review is None or not may(\n"
-        '            user, ["moderator"], owner=True, owner_id=review.owner_id\n'
-        "        ):\n"
+        "        if not await self._readable_review(review_id, user):\n"
         '            raise NotFoundError("review", review_id)',
-        "        review = await ReviewRepository(self.session).get(review_id)\n"
-        "        if review is None:\n"
+        "        if await ReviewRepository(self.session).get(review_id) is None:\n"
         '            raise NotFoundError("review", review_id)',
         FLAGS,
         "under_a_review_the_user_may_not_read",
