@@ -36,11 +36,11 @@ NAMES_MAX = 5  # past this many resources, a batch is summed up rather than list
 
 
 def project_created(destination: Path, stack: str) -> None:
-    """What was made and the next steps: the project's venv for pytest and uvicorn, and this
+    """What was made and the next steps: the project's venv for pytest and the app, and this
     scaffold (not installed in that venv) for scaffold commands."""
     notes = [
         (f"{scaffold_command()} resource reviews", "writes specs/reviews.yaml, then generates"),
-        ("uvicorn app.main:app --reload", "http://127.0.0.1:8000/docs"),
+        ("python -m app --reload", "http://127.0.0.1:8000/docs"),
     ]
     width = max(len(command) for command, _ in notes)
     console.print(f"[green]Created[/] {destination} ({stack})")
@@ -52,7 +52,7 @@ def project_created(destination: Path, stack: str) -> None:
     for command, note in notes:
         console.print(f"  {command:<{width}}  # {note}", markup=False)
     console.print(
-        "pytest and uvicorn run in the project's venv; scaffold is not installed there:"
+        "pytest and the app run in the project's venv; scaffold is not installed there:"
         " run it as above, the one that made this project.",
         markup=False,
     )

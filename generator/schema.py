@@ -23,11 +23,10 @@ from typing import Any
 
 from generator.context import FieldContext, ResourceContext
 from generator.manifest import STATE_DIR
+from generator.spec.model import EMAIL_MAX_LENGTH, URL_MAX_LENGTH
 
 SCHEMA_FILE = f"{STATE_DIR}/schema.json"
 FORMAT_VERSION = 1
-EMAIL_LENGTH = 320  # RFC 5321: 64 + 1 + 255
-URL_LENGTH = 2083  # the longest URL browsers have historically accepted
 
 # Spec types stored as another type.
 STORAGE = {"email": "string", "url": "string", "enum": "string", "ref": "uuid"}
@@ -137,9 +136,9 @@ def _field_column(f: FieldContext) -> Column:
     storage = STORAGE.get(f.type, f.type)
     length = None
     if f.type == "email":
-        length = EMAIL_LENGTH
+        length = EMAIL_MAX_LENGTH
     elif f.type == "url":
-        length = URL_LENGTH
+        length = URL_MAX_LENGTH
     elif f.type == "enum":
         length = max((len(v) for v in f.values or []), default=0)
     elif storage == "string":

@@ -40,6 +40,11 @@ TEXT_TYPES = frozenset({"string", "text", "email", "url", "enum"})  # searchable
 ORDERED_TYPES = NUMERIC_TYPES | {"string", "email", "url", "date", "datetime"}  # _gte / _lte
 UNSORTABLE_TYPES = frozenset({"json", "text"})
 STRING_DEFAULT_MAX_LENGTH = 255
+EMAIL_MAX_LENGTH = 320  # RFC 5321: 64 + 1 + 255
+URL_MAX_LENGTH = 2083  # the longest URL browsers have historically accepted
+# A cursor carries its page's last sort value, and servers refuse long cursors (4096
+# characters): values sorted under cursor pagination are at most this long, emails included.
+CURSOR_SORT_MAX_LENGTH = EMAIL_MAX_LENGTH
 # A text field without max_length still has a bound, so one request cannot store a body's
 # worth of text in every field; a spec may set any max_length up to MAX_TEXT_LENGTH.
 TEXT_DEFAULT_MAX_LENGTH = 100_000
@@ -236,6 +241,13 @@ class FieldSpec(_Strict):
         return 2 if self.scale is None else self.scale
 
     @property
+    def longest_value(self) -> int | None:
+        """The most characters a value of this field may have (None: not a string)."""
+        return {"email": EMAIL_MAX_LENGTH, "url": URL_MAX_LENGTH}.get(
+            self.type, self.effective_max_length
+        )
+
+    @property
     def effective_max_length(self) -> int | None:
         if self.max_length is None:
             return {"string": STRING_DEFAULT_MAX_LENGTH, "text": TEXT_DEFAULT_MAX_LENGTH}.get(
@@ -413,6 +425,14 @@ class ResourceSpec(_Strict):
                     raise _invalid(
                         f"fields.{raw}.sort",
                         "cursor pagination sorts only required fields (nulls have no order)",
+                    )
+                longest = field.longest_value
+                if field.sort and longest is not None and longest > CURSOR_SORT_MAX_LENGTH:
+                    raise _invalid(
+                        f"fields.{raw}.sort",
+                        f"cursor pagination sorts strings of at most {CURSOR_SORT_MAX_LENGTH}"
+                        f" characters ({_a(field.type)} field holds {longest}): a cursor"
+                        " carries the value",
                     )
         return self
 

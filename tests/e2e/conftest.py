@@ -105,17 +105,16 @@ def free_port() -> int:
 
 @contextmanager
 def serve(project: Path, python: Path, env: dict[str, str], log_name: str) -> Iterator[str]:
-    """The generated app under uvicorn on a free loopback port, with ``env`` over the
+    """The generated app (`python -m app`) on a free loopback port, with ``env`` over the
     environment; yields its base URL. Its output (a JSON access line per request) goes to
     ``log_name`` in the project: an undrained pipe fills up and blocks the server."""
     port = free_port()
     log_path = project / log_name
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [str(python), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
-            + ["--port", str(port)],
+            [str(python), "-m", "app"],  # uvicorn on HOST:PORT, as a user starts it
             cwd=project,
-            env={**os.environ, **env},
+            env={**os.environ, **env, "HOST": "127.0.0.1", "PORT": str(port)},
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,

@@ -468,8 +468,8 @@ def test_new_says_to_run_this_scaffold_by_its_path_not_from_the_projects_venv(
         "  cd shop",
         "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'",
         f"{scaffold_line}  # writes specs/reviews.yaml, then generates",
-        f"{'  uvicorn app.main:app --reload':<{len(scaffold_line)}}  # http://127.0.0.1:8000/docs",
-        "pytest and uvicorn run in the project's venv; scaffold is not installed there:"
+        f"{'  python -m app --reload':<{len(scaffold_line)}}  # http://127.0.0.1:8000/docs",
+        "pytest and the app run in the project's venv; scaffold is not installed there:"
         " run it as above, the one that made this project.",
     ]
 

@@ -698,6 +698,33 @@ def test_cursor_with_a_sortable_optional_field_in_a_block_mapping() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("field", "holds"),
+    [("{type: string, max_length: 321, sort: true}", 321), ("{type: url, sort: true}", 2083)],
+)
+def test_cursor_sorts_no_string_longer_than_a_cursor_may_carry(field: str, holds: int) -> None:
+    text = f"fields:\n  x: {field}\npagination: {{style: cursor}}\n"
+    kind = "a url" if "url" in field else "a string"
+    assert errors(text) == [
+        f"{at(text, 'true')}: cursor pagination sorts strings of at most 320 characters"
+        f" ({kind} field holds {holds}): a cursor carries the value"
+    ]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "{type: string, max_length: 320}",
+        "{type: string}",
+        "{type: email}",
+        "{type: enum, values: [a, b]}",
+    ],
+)
+def test_cursor_sorts_strings_a_cursor_can_carry(field: str) -> None:
+    text = f"fields:\n  x: {field[:-1]}, sort: true}}\npagination: {{style: cursor}}\n"
+    assert load(text).fields["x"].sort is True
+
+
 def test_offset_pagination_sorts_optional_fields() -> None:
     spec = load("fields:\n  score: {type: float, required: false, sort: true}\n")
     assert spec.fields["score"].sort is True

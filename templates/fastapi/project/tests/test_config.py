@@ -1,10 +1,13 @@
 import logging
 import secrets
+from typing import Any
 
 import pytest
+import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.pool import QueuePool
 
+from app.__main__ import main as serve
 from app.config import Settings, describe, get_settings
 from app.database import create_engine
 from app.utils.secret_keys import secret_problem
@@ -77,6 +80,31 @@ def test_allowed_hosts_and_body_limit_from_the_environment(
     assert settings.allowed_hosts == ["api.example.com", "*.example.org"]
     assert settings.max_body_bytes == 2048
     assert settings.docs_in_production is True
+
+
+def test_python_m_app_serves_on_host_and_port_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
+    get_settings.cache_clear()
+    try:
+        serve(["--reload"])
+    finally:
+        get_settings.cache_clear()
+
+    assert served == {"host": "0.0.0.0", "port": 8123, "reload": True}
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "http"])
+def test_a_port_out_of_range_is_refused(
+    monkeypatch: pytest.MonkeyPatch, port: str
+) -> None:
+    monkeypatch.setenv("PORT", port)
+    with pytest.raises(ValidationError, match="port"):
+        Settings(_env_file=None)
 
 
 def test_get_settings_exits_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:

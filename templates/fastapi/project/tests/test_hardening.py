@@ -374,6 +374,20 @@ def test_a_tampered_foreign_or_long_cursor_is_refused(settings: Settings) -> Non
             decode_cursor(refused)
 
 
+@pytest.mark.parametrize("char", ["x", "\u1ec7", "\U0001f600", "\u0001", '"'])
+def test_the_longest_cursor_the_api_makes_is_read_back(
+    settings: Settings, char: str
+) -> None:
+    """A 320-character sort value (the longest a spec may sort by under cursor
+    pagination), of any characters, with the longest field name, fits a cursor."""
+    position = {"sort": "-" + "f" * 63, "value": char * 320, "id": str(uuid.uuid4())}
+    configure_cursors(settings.secret_key)
+    cursor = encode_cursor(position)
+
+    assert len(cursor) <= MAX_CURSOR_LENGTH
+    assert decode_cursor(cursor) == position
+
+
 async def test_a_value_over_the_cache_cap_is_served_but_not_stored(
     settings: Settings,
 ) -> None:
