@@ -3,6 +3,7 @@
 Behind a proxy, run uvicorn yourself with `--proxy-headers --forwarded-allow-ips=<proxy>`
 (see the README); the app reads every other setting itself."""
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -12,17 +13,12 @@ from app.config import get_settings
 
 
 def main(argv: Sequence[str] = ()) -> None:
-    unknown = [arg for arg in argv if arg != "--reload"]
-    if unknown:
-        raise SystemExit(
-            f"usage: python -m app [--reload] (unknown: {' '.join(unknown)})"
-        )
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    parser.add_argument("--reload", action="store_true", help="restart on code changes")
+    options = parser.parse_args(argv)
     settings = get_settings()
     uvicorn.run(
-        "app.main:app",
-        host=settings.host,
-        port=settings.port,
-        reload="--reload" in argv,
+        "app.main:app", host=settings.host, port=settings.port, reload=options.reload
     )
 
 
