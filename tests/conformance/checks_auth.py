@@ -100,9 +100,15 @@ def _register(s: Session) -> None:
 def _register_duplicate(s: Session) -> None:
     email, _ = s.register()
     anonymous = s.anonymous()
-    for taken in (email, email.upper()):
+    for taken in (email, email.upper(), _fullwidth(email)):
         resp = anonymous.post(_auth(s, "register"), json={"email": taken, "password": PASSWORD})
         expect_envelope(resp, 409, code="CONFLICT")
+
+
+def _fullwidth(text: str) -> str:
+    """`ｃｏｎｆｏｒｍａｎｃｅ…`: ASCII letters and digits as their fullwidth forms, which
+    NFKC makes ASCII again (one account, not a look-alike second one)."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
 
 
 def _register_invalid(s: Session) -> None:
@@ -115,6 +121,12 @@ def _register_invalid(s: Session) -> None:
         ({"email": email}, "password"),
         ({"email": email, "password": PASSWORD, "roles": ["admin"]}, "roles"),
         ({"email": email, "password": 12345678}, "password"),
+        # Common (leaked) passwords, in any case, and one character repeated.
+        ({"email": email, "password": "12345678"}, "password"),
+        ({"email": email, "password": "password"}, "password"),
+        ({"email": email, "password": "PassWord"}, "password"),
+        ({"email": email, "password": "qwertyuiop"}, "password"),
+        ({"email": email, "password": "aaaaaaaaaa"}, "password"),
     ):
         expect_validation_error(anonymous.post(_auth(s, "register"), json=body), field)
     resp = anonymous.post(_auth(s, "login"), json={"email": email, "password": PASSWORD})

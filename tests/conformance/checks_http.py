@@ -30,6 +30,7 @@ VIETNAMESE = {
     "NOT_FOUND": "Không tìm thấy tài nguyên",
     "METHOD_NOT_ALLOWED": "Phương thức không được hỗ trợ",
     "CONFLICT": "Dữ liệu xung đột với bản ghi đã có",
+    "PAYLOAD_TOO_LARGE": "Dữ liệu gửi lên quá lớn",
     "RATE_LIMITED": "Quá nhiều yêu cầu, vui lòng thử lại sau",
     "INTERNAL_ERROR": "Lỗi máy chủ nội bộ",
     "SERVICE_UNAVAILABLE": "Dịch vụ tạm thời không khả dụng",

@@ -57,6 +57,8 @@ def list_checks(api: Api, res: Resource) -> list[Check]:
             check("cursor_not_base64", _bad_query, "cursor", "!!not base64!!"),
             check("cursor_foreign", _foreign_cursor),
             check("cursor_of_another_sort", _other_sort),
+            check("cursor_altered", _altered_cursor),
+            check("cursor_too_long", _too_long_cursor),
         ]
     return out
 
@@ -247,6 +249,52 @@ def _other_sort(res: Resource, s: Session) -> None:
     expect_validation_error(s.admin.get(res.collection, params=params), "cursor")
 
 
+_BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+MAX_CURSOR_LENGTH = 4096
+
+
+def _flipped(char: str) -> str:
+    """Another base64url character whose top bit differs, so the decoded bytes differ
+    even in a last character whose low bits are padding."""
+    index = _BASE64URL.find(char)
+    return _BASE64URL[index ^ 32] if index >= 0 else "A"
+
+
+def _altered_cursor(res: Resource, s: Session) -> None:
+    """Only the server's own cursors are taken: a real cursor with the record id inside
+    it swapped for another record's (the rest, a signature say, kept), or with one
+    character changed, is a 422 on `cursor`, not a page after another record."""
+    cursor, last = _a_cursor(res, s, res.default_sort)
+    other = s.records.create(res)
+    variants = []
+    parts = cursor.split(".")
+    for i, part in enumerate(parts):
+        position = _decode(part)
+        if isinstance(position, dict):
+            swapped = {
+                k: other["id"] if str(v).lower() == str(last["id"]).lower() else v
+                for k, v in position.items()
+            }
+            if swapped != position:
+                variants.append(".".join([*parts[:i], _b64(json.dumps(swapped)), *parts[i + 1 :]]))
+    for index in (0, len(cursor) // 2, len(cursor) - 1):
+        variants.append(cursor[:index] + _flipped(cursor[index]) + cursor[index + 1 :])
+    for variant in variants:
+        params = {"sort": res.default_sort, "cursor": variant}
+        expect_validation_error(s.admin.get(res.collection, params=params), "cursor")
+
+
+def _too_long_cursor(res: Resource, s: Session) -> None:
+    """A cursor is at most 4096 characters: longer text (a real cursor padded, deeply
+    nested JSON) is a 422 on `cursor` before it is decoded, never a 5xx."""
+    cursor, _ = _a_cursor(res, s, res.default_sort)
+    padded = cursor + "A" * (MAX_CURSOR_LENGTH + 1 - len(cursor))
+    nested = _b64("[" * 2400 + "]" * 2400)
+    for text in (padded, nested):
+        params = {"sort": res.default_sort, "cursor": text}
+        expect_validation_error(s.admin.get(res.collection, params=params), "cursor")
+
+
 def _matches(kind: str, api_value: object, cursor_value: object) -> bool:
     if api_value == cursor_value:
         return True
@@ -267,9 +315,10 @@ def _unstorable(res: Resource, key: str, s: Session) -> None:
     (a huge number, an infinite float, NUL): 422 on `cursor`, never a 5xx."""
     cursor, last = _a_cursor(res, s, key)
     kind = res.kind(key)
-    position = _decode(cursor)
+    parts = cursor.split(".")  # base64 JSON, perhaps followed by a signature
+    position = _decode(parts[0])
     if not isinstance(position, dict):  # not base64 JSON: craft one in that form
-        position = {"sort": key, "value": None, "id": last["id"]}
+        position, parts = {"sort": key, "value": None, "id": last["id"]}, [""]
     slot = next(
         (k for k, v in position.items() if k != "id" and _matches(kind, last.get(key), v)),
         "value",
@@ -277,5 +326,5 @@ def _unstorable(res: Resource, key: str, s: Session) -> None:
     marker = "\u0001crafted\u0001"
     position[slot] = marker
     text = json.dumps(position).replace(json.dumps(marker), unstorable_json(kind))
-    params = {"sort": key, "cursor": _b64(text)}
+    params = {"sort": key, "cursor": ".".join([_b64(text), *parts[1:]])}
     expect_validation_error(s.admin.get(res.collection, params=params), "cursor")

@@ -13,6 +13,7 @@ import secrets
 import sys
 import threading
 import time
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -51,7 +52,9 @@ DEFECTS = frozenset(
         "nonstored_form",  # writes answer values as sent, not as stored (a later GET differs)
         "read_only_accepted",  # read_only fields are taken from bodies
         # Lists and cursors.
-        "crafted_cursor_500",  # a cursor value the column cannot hold reaches the database
+        "crafted_cursor_500",  # unsigned cursors; a value the column cannot hold reaches the db
+        "unsigned_cursor",  # cursors are not signed: an altered one is taken
+        "deep_cursor_500",  # a cursor's JSON is read before its length and signature are checked
         "cursor_skips_ties",  # the keyset compares the sort value only, skipping ties
         "next_cursor_on_last_page",  # a full last page still hands out a cursor
         "unknown_include_ignored",  # ?include= of an unknown relation is ignored
@@ -87,6 +90,19 @@ DEFECTS = frozenset(
         # Rate limits.
         "rate_limit_ignored",  # a resource's own rate_limit is not applied
         "no_retry_after",  # 429 without Retry-After
+        "auth_limit_by_token",  # auth routes are counted per token, not per address
+        # Security.
+        "no_body_limit",  # bodies of any size are read
+        "any_host",  # any Host header is answered
+        "tokens_cacheable",  # auth responses without Cache-Control: no-store
+        "logout_keeps_token",  # logout revokes nothing
+        "logout_all_one_token",  # logout with all: true revokes only the token given
+        "common_password_accepted",  # register takes 'password' and '12345678'
+        "lookalike_emails",  # emails are compared as sent (fullwidth letters register twice)
+        "no_login_lockout",  # failed logins per account are not limited
+        "docs_in_production",  # the OpenAPI document is served in production
+        "no_hsts",  # production responses lack Strict-Transport-Security
+        "details_in_production",  # production error responses keep their details
     }
 )
 ADMIN_EMAIL = "admin@example.com"
@@ -94,6 +110,13 @@ ADMIN_PASSWORD = "admin password 1"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _USER_QUERY = frozenset({"page", "limit", "email"})
+# A few of the passwords attackers try first (the contract wants a real list of leaked ones).
+_COMMON_PASSWORDS = frozenset(
+    {"12345678", "123456789", "password", "password1", "qwertyuiop", "iloveyou", "sunshine"}
+)
+_CREDENTIAL_ROUTES = frozenset({"register", "login", "refresh", "logout"})
+_HSTS = "max-age=63072000; includeSubDomains"
+OPENAPI_DOCUMENT = "/openapi.json"
 
 
 class FakeApp:
@@ -106,6 +129,11 @@ class FakeApp:
         int_ids: bool = False,
         rate_limits: bool = False,
         default_authenticated: str | None = None,
+        *,
+        auth_limit: str | None = None,
+        production: bool = False,
+        allowed_hosts: frozenset[str] = frozenset({"localhost", "127.0.0.1", "::1", "fake.test"}),
+        max_body_bytes: int = 1_048_576,
     ) -> None:
         unknown = defects - DEFECTS
         if unknown:
@@ -116,6 +144,12 @@ class FakeApp:
         self.resources = FakeResources(self.api, defects, int_ids, self.clock)
         self.rate_limits = rate_limits
         self.default_authenticated = parse_rate_limit(default_authenticated)
+        self.auth_limit = parse_rate_limit(auth_limit)
+        self.production = production
+        self.allowed_hosts = allowed_hosts
+        self.max_body_bytes = max_body_bytes
+        self.failed_logins: dict[str, int] = {}
+        self.locked_until: dict[str, float] = {}
         self.windows: dict[str, tuple[float, int]] = {}
         self.users: dict[str, User] = {}
         self.access: dict[str, dict[str, Any]] = {}
@@ -126,13 +160,22 @@ class FakeApp:
     def has(self, defect: str) -> bool:
         return defect in self.defects
 
+    def serves_documents(self) -> bool:
+        return not self.production or self.has("docs_in_production")
+
+    def email(self, value: str) -> str:
+        """The one spelling stored and compared: NFKC, case-folded."""
+        if self.has("lookalike_emails"):
+            return value.lower()
+        return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
+
     # ------------------------------------------------------------ users and tokens
 
     def _add_user(self, email: str, password: str, roles: list[str]) -> User:
         user_id = self.resources.new_id()
         user = {
             "id": user_id,
-            "email": email.lower(),
+            "email": self.email(email),
             "password": password,
             "roles": roles,
             "is_active": True,
@@ -190,6 +233,10 @@ class FakeApp:
         path = unquote(parts.path).rstrip("/")
         query = parse_qs(parts.query, keep_blank_values=True)
         prefix = self.api.prefix
+        if _host(headers.get("host", "")) not in self.allowed_hosts and not self.has("any_host"):
+            raise Reject(400, "BAD_REQUEST", "Unknown host")
+        if len(raw) > self.max_body_bytes and not self.has("no_body_limit"):
+            raise Reject(413, "PAYLOAD_TOO_LARGE", "Request body is too large")
         if not path.startswith(prefix + "/"):
             raise Reject(404, "NOT_FOUND", "Route not found")
         segments = path[len(prefix) + 1 :].split("/")
@@ -210,7 +257,7 @@ class FakeApp:
     def _route(self, segments: list[str]) -> tuple[Any, tuple[str, ...]]:
         resources = self.api.resources
         match segments:
-            case ["auth", ("register" | "login" | "refresh") as name]:
+            case ["auth", ("register" | "login" | "refresh" | "logout") as name]:
                 return ("auth", name), ("POST",)
             case ["auth", "me"]:
                 return ("auth", "me"), ("GET",)
@@ -235,7 +282,11 @@ class FakeApp:
         res = route[1] if route[0] in ("collection", "item", "nested") else None
         user, _ = self.signed_in(headers)
         key = f"user:{user['id']}" if user else f"ip:{client}"
-        if (
+        if route[0] == "auth" and route[1] in _CREDENTIAL_ROUTES and self.auth_limit:
+            if not self.has("auth_limit_by_token"):
+                key = f"ip:{client}"  # whatever token the request carries
+            (amount, period), budget = self.auth_limit, "auth"
+        elif (
             res is not None
             and res.rate_limit
             and self.rate_limits
@@ -270,7 +321,8 @@ class FakeApp:
     ) -> tuple[int, Any, Any, dict[str, str]]:
         kind = route[0]
         if kind == "auth":
-            return (*self._auth(route[1], body, user if valid else None), None, {})
+            cache = {} if self.has("tokens_cacheable") else {"Cache-Control": "no-store"}
+            return (*self._auth(route[1], body, user if valid else None), None, cache)
         if kind == "users":
             return self._users(route[1], method, query, body, user if valid else None)
         res: Resource = route[1]
@@ -349,22 +401,53 @@ class FakeApp:
             if not owner["is_active"]:
                 raise Reject(401, "UNAUTHORIZED", "Invalid or expired token")
             return 200, self._tokens(owner)
+        if name == "logout":
+            return self._logout(body)
         fields = self._body(body, {"email": str, "password": str}, required=("email", "password"))
-        email, password = fields["email"], fields["password"]
+        email, password = self.email(fields["email"]), fields["password"]
         if not _EMAIL.match(email) or has_nul(email):
             raise invalid("email", "not an email")
         if name == "register":
             if not 8 <= len(password) <= 128:
                 raise invalid("password", "8 to 128 characters")
-            if any(u["email"] == email.lower() for u in self.users.values()):
+            if not self.has("common_password_accepted") and (
+                password.strip().lower() in _COMMON_PASSWORDS or len(set(password)) == 1
+            ):
+                raise invalid("password", "too common")
+            if any(u["email"] == email for u in self.users.values()):
                 raise Reject(409, "CONFLICT", "An account with this email already exists")
             return 201, self.shown(self._add_user(email, password, []))
         if len(password) > 128:
             raise invalid("password", "at most 128 characters")
-        found = next((u for u in self.users.values() if u["email"] == email.lower()), None)
+        self._refuse_locked(email)
+        found = next((u for u in self.users.values() if u["email"] == email), None)
         if found is None or found["password"] != password or not found["is_active"]:
+            failures = self.failed_logins.get(email, 0) + 1
+            self.failed_logins[email] = failures
+            if failures >= 5:  # 30 s, doubling, 15 minutes at most
+                self.locked_until[email] = time.monotonic() + min(900, 30 * 2 ** (failures - 5))
             raise Reject(401, "UNAUTHORIZED", "Invalid email or password")
+        self.failed_logins.pop(email, None)
         return 200, self._tokens(found)
+
+    def _refuse_locked(self, email: str) -> None:
+        wait = self.locked_until.get(email, 0.0) - time.monotonic()
+        if wait > 0 and not self.has("no_login_lockout"):
+            retry = {"Retry-After": str(max(1, math.ceil(wait)))}
+            raise Reject(429, "RATE_LIMITED", "Too many failed logins", None, retry)
+
+    def _logout(self, body: object) -> tuple[int, Any]:
+        fields = self._body(body, {"refresh_token": str, "all": bool}, ("refresh_token",))
+        grant = self.refresh.get(fields["refresh_token"])
+        if grant is None or grant["used"]:
+            raise Reject(401, "UNAUTHORIZED", "Invalid or expired token")
+        if not self.has("logout_keeps_token"):
+            grant["used"] = True
+            if fields.get("all") and not self.has("logout_all_one_token"):
+                for other in self.refresh.values():
+                    if other["user"] == grant["user"]:
+                        other["used"] = True
+        return 204, None
 
     @staticmethod
     def _body(body: object, types: Mapping[str, type], required: tuple[str, ...]) -> dict[str, Any]:
@@ -410,7 +493,7 @@ class FakeApp:
                 numbers[name] = int(raw)
             users = sorted(self.users.values(), key=lambda u: u["created_at"])
             if "email" in params:
-                users = [u for u in users if u["email"] == params["email"].lower()]
+                users = [u for u in users if u["email"] == self.email(params["email"])]
             start = (numbers["page"] - 1) * numbers["limit"]
             items = [self.shown(u) for u in users[start : start + numbers["limit"]]]
             return 200, items, {**numbers, "total": len(users)}, {}
@@ -458,6 +541,13 @@ class FakeApp:
         return out
 
 
+def _host(header: str) -> str:
+    """The name in a Host header, without its port (and an IPv6 address's brackets)."""
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.partition(":")[0].lower()
+
+
 def _language(accept: str | None) -> str:
     best, quality = "en", 0.0
     for entry in (accept or "").split(","):
@@ -488,6 +578,8 @@ def respond(
 ) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of one request (header names in `request_headers` lower-case)."""
     headers: dict[str, str] = {}
+    if urlsplit(target).path == OPENAPI_DOCUMENT and method == "GET" and app.serves_documents():
+        return _document(app)
     try:
         status, data, meta, extra = app.handle(method, target, raw, request_headers, client)
         headers.update(extra)
@@ -505,7 +597,10 @@ def respond(
         message = (
             VIETNAMESE.get(reject.code, reject.message) if language == "vi" else reject.message
         )
-        error = {"code": reject.code, "message": message, "details": reject.details}
+        details = reject.details
+        if app.production and not app.has("details_in_production"):
+            details = None
+        error = {"code": reject.code, "message": message, "details": details}
         body = {"success": False, "data": None, "error": error, "meta": None}
         headers.update(reject.headers)
         headers["Content-Language"] = language
@@ -520,11 +615,24 @@ def respond(
         headers["X-Request-ID"] = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
     if not app.has("no_security_headers"):
         headers.update(SECURITY_HEADERS)
+    if app.production and not app.has("no_hsts"):
+        headers["Strict-Transport-Security"] = _HSTS
     payload = b"" if status == 204 else json.dumps(body).encode()
     if status != 204:
         headers["Content-Type"] = "application/json"
     headers["Content-Length"] = str(len(payload))
     return status, headers, payload
+
+
+def _document(app: FakeApp) -> tuple[int, dict[str, str], bytes]:
+    """A (very) short OpenAPI document: the auth routes."""
+    paths: dict[str, Any] = {
+        f"{app.api.prefix}/auth/{name}": {"post": {"responses": {"200": {}}}}
+        for name in sorted(_CREDENTIAL_ROUTES)
+    }
+    payload = json.dumps({"openapi": "3.1.0", "info": {"title": "fake"}, "paths": paths})
+    headers = {"Content-Type": "application/json", "Content-Length": str(len(payload))}
+    return 200, headers, payload.encode()
 
 
 def _handler(app: FakeApp) -> type[BaseHTTPRequestHandler]:
@@ -535,8 +643,19 @@ def _handler(app: FakeApp) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
+        def _body(self) -> bytes:
+            if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            chunks = []
+            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            while self.rfile.readline().strip():  # trailers
+                pass
+            return b"".join(chunks)
+
         def _serve(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            raw = self._body()
             request_headers = {k.lower(): v for k, v in self.headers.items()}
             status, headers, payload = respond(
                 app, self.command, self.path, raw, request_headers, self.client_address[0]
@@ -556,7 +675,9 @@ def wsgi(app: FakeApp) -> Callable[[dict[str, Any], Callable[..., Any]], list[by
     """The same server as a WSGI application, to run in process (httpx.WSGITransport)."""
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        length = environ.get("CONTENT_LENGTH")
+        stream = environ["wsgi.input"]
+        raw = stream.read(int(length)) if length else stream.read()
         query = environ.get("QUERY_STRING", "")
         target = quote(environ.get("PATH_INFO", "")) + (f"?{query}" if query else "")
         headers = {
@@ -576,31 +697,22 @@ def wsgi(app: FakeApp) -> Callable[[dict[str, Any], Callable[..., Any]], list[by
 
 
 def in_process(
-    specs: Mapping[str, Any],
-    defects: frozenset[str] = frozenset(),
-    *,
-    int_ids: bool = False,
-    rate_limits: bool = False,
-    default_authenticated: str | None = None,
+    specs: Mapping[str, Any], defects: frozenset[str] = frozenset(), **options: Any
 ) -> httpx.WSGITransport:
     """A transport to a fresh fake server in this process (no socket, no thread): pass it
-    to run_conformance, login or make_client with any base URL."""
-    app = FakeApp(specs, defects, int_ids, rate_limits, default_authenticated)
+    to run_conformance, login or make_client with the base URL http://fake.test.
+    ``options``: FakeApp's (int_ids, rate_limits, auth_limit, production...)."""
+    app = FakeApp(specs, defects, **options)
     return httpx.WSGITransport(app=wsgi(app), remote_addr="127.0.0.1")
 
 
 @contextmanager
 def serve(
-    specs: Mapping[str, Any],
-    defects: frozenset[str] = frozenset(),
-    *,
-    int_ids: bool = False,
-    rate_limits: bool = False,
-    default_authenticated: str | None = None,
+    specs: Mapping[str, Any], defects: frozenset[str] = frozenset(), **options: Any
 ) -> Iterator[str]:
     """Run the fake server on 127.0.0.1 (a free port) and yield its base URL. The admin
-    signs in with ADMIN_EMAIL and ADMIN_PASSWORD."""
-    app = FakeApp(specs, defects, int_ids, rate_limits, default_authenticated)
+    signs in with ADMIN_EMAIL and ADMIN_PASSWORD. ``options``: as in_process's."""
+    app = FakeApp(specs, defects, **options)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(app))
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     # The client and the server share this process: with the default 5 ms between thread

@@ -28,6 +28,7 @@ from tests.conformance.checks_http import api_checks, http_checks, rate_limit_ch
 from tests.conformance.checks_lists import list_checks
 from tests.conformance.checks_refs import ref_checks
 from tests.conformance.checks_rules import rule_checks
+from tests.conformance.checks_security import auth_rate_limit_checks, security_checks
 from tests.conformance.support import (
     Api,
     Check,
@@ -47,6 +48,7 @@ __all__ = [
     "CheckResult",
     "ConformanceError",
     "Resource",
+    "auth_rate_limit_checks_for",
     "checks",
     "expect_envelope",
     "login",
@@ -60,11 +62,18 @@ __all__ = [
 Specs = Mapping[str, Any]
 
 
-def checks(specs: Specs, *, only: Iterable[str] | None = None, api: bool = True) -> list[Check]:
+def checks(
+    specs: Specs,
+    *,
+    only: Iterable[str] | None = None,
+    api: bool = True,
+    production: bool = False,
+) -> list[Check]:
     """Every check, in a stable order: those of the whole API (auth, users, request ids,
-    languages) unless ``api=False``, then each resource's (of those named in ``only``, by
-    plural; all by default). Names are unique per resource (``Check.resource``); the
-    specs of resources left out of ``only`` still serve as the parents of refs."""
+    languages, security) unless ``api=False``, then each resource's (of those named in
+    ``only``, by plural; all by default). Names are unique per resource
+    (``Check.resource``); the specs of resources left out of ``only`` still serve as the
+    parents of refs. ``production``: the server runs with ENVIRONMENT=production."""
     model = Api.from_specs(specs)
     wanted = list(model.resources) if only is None else list(only)
     unknown = [p for p in wanted if p not in model.resources]
@@ -73,6 +82,7 @@ def checks(specs: Specs, *, only: Iterable[str] | None = None, api: bool = True)
     out: list[Check] = []
     if api:
         out += auth_api_checks(model) + api_checks(model)
+        out += security_checks(model, production=production)
     for plural in wanted:
         res = model[plural]
         out += crud_checks(model, res) + list_checks(model, res) + filter_checks(model, res)
@@ -92,6 +102,15 @@ def rate_limit_checks_for(specs: Specs, *, default_authenticated: str | None = N
     e.g. ``"20/minute"``, when given). Run them on a server of their own: they leave the
     budgets spent."""
     return rate_limit_checks(Api.from_specs(specs), parse_rate_limit(default_authenticated))
+
+
+def auth_rate_limit_checks_for(specs: Specs, *, limit: str = "5/minute") -> list[Check]:
+    """The check of the auth routes' budget per client address, for a server whose
+    RATE_LIMIT_AUTH is ``limit``. It spends that budget: run it on a server of its own
+    (every other check registers and signs in)."""
+    parsed = parse_rate_limit(limit)
+    assert parsed is not None
+    return auth_rate_limit_checks(Api.from_specs(specs), parsed)
 
 
 def login(
@@ -119,17 +138,19 @@ def run_conformance(
     api: bool = True,
     rate_limits: bool = False,
     default_authenticated: str | None = None,
+    production: bool = False,
     timeout: float = 10.0,
     transport: httpx.BaseTransport | None = None,
 ) -> list[CheckResult]:
     """Run every check against ``base_url`` as an admin (``headers`` with their token, or
     ``admin=(email, password)`` to sign in); never raises for a failing check. With
-    ``rate_limits`` the rate-limit checks run last. ``transport`` reaches a server in this
+    ``rate_limits`` the rate-limit checks run last; ``production``: the server runs
+    with ENVIRONMENT=production. ``transport`` reaches a server in this
     process (an httpx WSGI or ASGI transport)."""
     try:
         if admin is not None:
             headers = {**(headers or {}), **login(base_url, *admin, transport=transport)}
-        selected = checks(specs, only=only, api=api)
+        selected = checks(specs, only=only, api=api, production=production)
     except (httpx.HTTPError, AssertionError) as exc:
         return [CheckResult("sign_in", False, f"{type(exc).__name__}: {exc}", "api")]
     if rate_limits:
@@ -172,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="a plural to check (repeatable)")
     parser.add_argument("--rate-limits", action="store_true", help="also spend rate limits")
     parser.add_argument("--default-authenticated", help="the server's limit per user, 20/minute")
+    parser.add_argument("--production", action="store_true", help="ENVIRONMENT=production")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     results = run_conformance(
         args.base_url,
@@ -181,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         only=args.only,
         rate_limits=args.rate_limits,
         default_authenticated=args.default_authenticated,
+        production=args.production,
     )
     for result in results:
         print(f"{'PASS' if result.passed else 'FAIL'} {result.resource}:{result.name}")

@@ -21,8 +21,15 @@ import pytest
 from generator.spec import load_spec, load_spec_text
 from generator.spec.starter import starter_spec
 from tests.conformance.specs import conformance_specs
-from tests.conformance.suite import Check, checks, login, make_client, rate_limit_checks_for
-from tests.e2e.conftest import SPECS, STARTER, Backend, run, scaffold, serve
+from tests.conformance.suite import (
+    Check,
+    auth_rate_limit_checks_for,
+    checks,
+    login,
+    make_client,
+    rate_limit_checks_for,
+)
+from tests.e2e.conftest import SPECS, STARTER, UNLIMITED, Backend, run, scaffold, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -78,6 +85,8 @@ CONFORMANCE_ADMIN = ("conformance-admin@example.com", "conformance admin passwor
 NOT_YET: dict[str, str] = {}
 # The second server's default limit per signed-in user (RATE_LIMIT_AUTHENTICATED).
 LIMITED_AUTHENTICATED = "20/minute"
+# The third server's limit of the auth routes per client address (RATE_LIMIT_AUTH).
+AUTH_LIMIT = "5/minute"
 
 
 def _conformance_params(cases: list[Check]) -> list[object]:
@@ -152,6 +161,66 @@ def test_conformance_rate_limits_over_http(
         check(client)
 
 
+@pytest.fixture(scope="module")
+def auth_limited_server(
+    server: str, project: Path, python: Path, backend: Backend
+) -> Iterator[str]:
+    """A third server whose auth routes have a low budget per address (AUTH_LIMIT): the
+    check spends it, and every other check registers users."""
+    env = {
+        **backend.env(),
+        **UNLIMITED,
+        "RATE_LIMIT_AUTH": AUTH_LIMIT,
+        "RATE_LIMIT_KEY_PREFIX": f"{backend.env()['RATE_LIMIT_KEY_PREFIX']}-auth",
+    }
+    with serve(project, python, env, f"uvicorn-{backend.name}-auth.log") as base_url:
+        yield base_url
+
+
+@pytest.mark.parametrize(
+    "check", _conformance_params(auth_rate_limit_checks_for(CONFORMANCE_SPECS, limit=AUTH_LIMIT))
+)
+def test_conformance_auth_limit_over_http(
+    auth_limited_server: str, conformance_admin: _AdminToken, check: Check
+) -> None:
+    with make_client(auth_limited_server, headers=conformance_admin()) as client:
+        check(client)
+
+
+PRODUCTION_SECRET = secrets.token_urlsafe(48)
+
+
+@pytest.fixture(scope="module")
+def production_server(server: str, project: Path, python: Path, backend: Backend) -> Iterator[str]:
+    """The app as deployed (ENVIRONMENT=production, a strong secret of its own), on the
+    tables and users the first server has."""
+    env = {
+        **backend.env(),
+        **UNLIMITED,
+        "RESOURCE_RATE_LIMITS": "false",
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": PRODUCTION_SECRET,
+    }
+    with serve(project, python, env, f"uvicorn-{backend.name}-production.log") as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def production_admin(production_server: str, conformance_admin: _AdminToken) -> _AdminToken:
+    """The suite's admin signed in to the production server (whose key is another)."""
+    return _AdminToken(production_server)
+
+
+@pytest.mark.parametrize("check", _conformance_params(checks(CONFORMANCE_SPECS, production=True)))
+def test_conformance_in_production_over_http(
+    production_server: str, production_admin: _AdminToken, check: Check
+) -> None:
+    """The whole suite again, in production settings: the contract holds there too, and
+    documentation, error details and unknown hosts are hidden or refused, HSTS is on."""
+    with make_client(production_server, headers=production_admin()) as client:
+        check(client)
+
+
 def test_auth_rules_over_http(server: str) -> None:
     """The served app enforces the specs' `auth` (the suite checks every rule; this is the
     short story): anonymous writes 401, a wrong role 403."""
@@ -176,33 +245,16 @@ def test_auth_rules_over_http(server: str) -> None:
         assert learner.get("/api/v1/reviews").status_code == 200
 
 
-def test_production_settings_over_http(
-    server: str, project: Path, python: Path, backend: Backend
+def test_production_refuses_a_guessable_secret(
+    project: Path, python: Path, backend: Backend
 ) -> None:
-    """The app as deployed (ENVIRONMENT=production, a strong secret), on the tables the
-    first server made: docs off, HSTS on, error details withheld, unknown hosts refused;
-    and with a guessable secret it does not start at all."""
-    env = {**backend.env(), "ENVIRONMENT": "production", "SECRET_KEY": secrets.token_urlsafe(48)}
-    log = f"uvicorn-{backend.name}-production.log"
-    with serve(project, python, env, log) as base_url, make_client(base_url) as client:
-        for path in ("/docs", "/redoc", "/openapi.json"):
-            hidden = client.get(path)
-            assert hidden.status_code == 404, (path, hidden.text)
-            assert hidden.json()["error"]["code"] == "NOT_FOUND"
-        health = client.get("/health")
-        assert health.status_code == 200, health.text
-        assert "max-age" in health.headers["Strict-Transport-Security"]
-        invalid = client.post("/api/v1/auth/login", json={"email": 5})
-        assert invalid.status_code == 422, invalid.text
-        assert invalid.json()["error"]["details"] is None
-        spoofed = client.get("/health", headers={"Host": "evil.example"})
-        assert spoofed.status_code == 400, spoofed.text
-        assert spoofed.json()["success"] is False
-    weak = {**os.environ, **env, "SECRET_KEY": "a" * 32}
+    """With ENVIRONMENT=production and a secret anyone could guess the app does not start
+    (the suite checks the rest of production over HTTP)."""
+    env = {**os.environ, **backend.env(), "ENVIRONMENT": "production", "SECRET_KEY": "a" * 32}
     started = subprocess.run(
         [str(python), "-c", "import app.main"],
         cwd=project,
-        env=weak,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
