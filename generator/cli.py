@@ -200,9 +200,15 @@ def validate(
     Example: scaffold validate specs/
     """
     with _reporting(as_json, debug):
+        from generator.project import Project
         from generator.validate import validate_paths
 
-        checked = validate_paths(paths or [Path("specs")])
+        try:  # in a project, its specs are checked as a run of `scaffold resource` would
+            project: Project | None = Project.find(Path.cwd())
+        except ScaffoldError:
+            project = None
+        default = project.root / project.specs_dir if project else Path("specs")
+        checked = validate_paths(paths or [default], project)
         if as_json:
             _print_json({"ok": True, "checked": checked, "diagnostics": []})
         elif not quiet:

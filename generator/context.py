@@ -96,6 +96,9 @@ class Ref:
     # ?include= embeds only parents the reader may read.
     target_read: Permission = field(default_factory=lambda: Permission("read", public=True))
     target_owned: bool = False  # the target has owner_id (some rule of its says owner)
+    # The ref closes a cycle of refs between tables (teams.captain -> members.team ->
+    # teams): its foreign key is made after both tables (the stack's `cycle_column`).
+    closes_cycle: bool = False
 
     @property
     def guarded(self) -> bool:
@@ -209,6 +212,9 @@ class ResourceContext:
     # Parents (plurals) whose refs lead back to this resource: their modules and this one
     # would import each other, so the import of such a parent comes last. Filled in by _link.
     cyclic_parents: list[str] = field(default_factory=list)
+    # Refs the generated tests leave empty: to the resource itself, or to a parent that
+    # needs a record of this resource first (a cycle). Filled in by _link.
+    unfilled_refs: list[str] = field(default_factory=list)
     # What a hard delete can be refused for (409), in words: the children that restrict it
     # and those restricting the children the database deletes with it ("flags (through
     # lessons)"). Filled in by _link.
@@ -248,6 +254,11 @@ class ResourceContext:
         return [f for f in self.fields if f.ref]
 
     @property
+    def filled_refs(self) -> list[FieldContext]:
+        """Refs the generated tests fill with a parent they make first (see unfilled_refs)."""
+        return [f for f in self.refs if f.name not in self.unfilled_refs]
+
+    @property
     def nested_refs(self) -> list[FieldContext]:
         return [f for f in self.refs if f.ref and f.ref.nested]
 
@@ -263,7 +274,7 @@ class ResourceContext:
         return [
             f
             for f in self.guarded_refs
-            if f.ref and f.ref.target_read.owner and f.ref.target.plural != self.names.plural
+            if f.ref and f.ref.target_read.owner and f.name not in self.unfilled_refs
         ]
 
     @property
@@ -274,7 +285,7 @@ class ResourceContext:
         roles = [
             r
             for f in self.guarded_refs
-            if f.ref and f not in owned
+            if f.ref and f not in owned and f.name not in self.unfilled_refs
             for r in f.ref.target_read.roles
         ]
         return [r for r in dict.fromkeys(roles) if r != "admin"]
@@ -287,6 +298,8 @@ class ResourceContext:
         cases: list[tuple[FieldContext, list[str] | None]] = []
         for f in self.guarded_refs:
             assert f.ref is not None
+            if f.name in self.unfilled_refs:
+                continue
             read = f.ref.target_read
             if rule.public:
                 cases.append((f, None))
@@ -447,6 +460,7 @@ def build_contexts(
     diagnostics: list[Diagnostic] = []
     targets = {plural: Names.from_name(spec.resource) for plural, (spec, _) in specs.items()}
     contexts: dict[str, ResourceContext] = {}
+    closers = _cycle_closers(specs)
     for plural, (spec, spec_path) in specs.items():
         if plural in stack.reserved_resources:
             diagnostics.append(
@@ -511,8 +525,10 @@ def build_contexts(
                 target_soft_delete=specs[target.plural][0].soft_delete,
                 target_read=permission("read", specs[target.plural][0].auth.entries("read")),
                 target_owned=specs[target.plural][0].auth.uses_owner,
+                closes_cycle=(plural, name) in closers,
             )
         contexts[plural] = _resource(spec, spec_path, stack, refs)
+    diagnostics += _required_cycles(contexts, specs)
     if diagnostics:
         raise SpecError(diagnostics)
     _link(contexts, specs)
@@ -539,6 +555,83 @@ def _ref_problem(
     nested_twice = [r for r in earlier.values() if r.nested and r.target == target]
     if field.nested and nested_twice:
         return f"only one ref to {target.singular} can be nested (it gives one route)"
+    return None
+
+
+def _cycle_closers(specs: dict[str, tuple[ResourceSpec, str]]) -> set[tuple[str, str]]:
+    """(resource, ref field) of the refs that close a cycle between resources: the back
+    edges of a walk in name order (a ref to its own resource makes no cycle of tables)."""
+    graph = {
+        plural: [
+            (name, Names.from_name(f.to or name).plural)
+            for name, f in spec.normalised_fields().items()
+            if f.type == "ref"
+        ]
+        for plural, (spec, _) in specs.items()
+    }
+    closers: set[tuple[str, str]] = set()
+    state: dict[str, str] = {}
+
+    def visit(plural: str) -> None:
+        state[plural] = "visiting"
+        for name, target in graph[plural]:
+            if target == plural or target not in graph:
+                continue
+            if state.get(target) == "visiting":
+                closers.add((plural, name))
+            elif target not in state:
+                visit(target)
+        state[plural] = "done"
+
+    for plural in sorted(graph):
+        if plural not in state:
+            visit(plural)
+    return closers
+
+
+def _required_cycles(
+    contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceSpec, str]]
+) -> list[Diagnostic]:
+    """Resources whose required refs lead back to themselves (teams.captain -> members,
+    members.team -> teams): no first record of any of them can be made. Each cycle is
+    reported once, at its first ref, by the resource first in name order."""
+    problems: list[Diagnostic] = []
+    reported: set[frozenset[str]] = set()
+    for plural in sorted(contexts):
+        path = _required_path(contexts, plural, plural, [])
+        if path is None or frozenset(p for p, _ in path) in reported:
+            continue
+        reported.add(frozenset(p for p, _ in path))
+        spec = specs[plural][0]
+        chain = " -> ".join(f"{p}.{f}" for p, f in path) + f" -> {plural}"
+        field_name = next(  # the spec's own spelling of the ref (`captain` for captain_id)
+            n for n in spec.normalised_fields() if f"{n.removesuffix('_id')}_id" == path[0][1]
+        )
+        problems.append(
+            spec.diagnostic(
+                ("fields", spec.raw_field_name(field_name)),
+                f"these required refs lead back to {plural} ({chain}): no first record could"
+                " ever be made; make one of them `required: false`",
+            )
+        )
+    return problems
+
+
+def _required_path(
+    contexts: dict[str, ResourceContext], start: str, at: str, path: list[tuple[str, str]]
+) -> list[tuple[str, str]] | None:
+    """(resource, ref field) steps along required refs from `at` back to `start`, if any."""
+    for f in contexts[at].refs:
+        if f.ref is None or not f.required or f.ref.target.plural not in contexts:
+            continue
+        step = [*path, (at, f.name)]
+        target = f.ref.target.plural
+        if target == start:
+            return step
+        if all(p != target for p, _ in step):
+            found = _required_path(contexts, start, target, step)
+            if found is not None:
+                return found
     return None
 
 
@@ -628,6 +721,8 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
                 Child(context.names, f.name, f.ref.on_delete, context.soft_delete)
             )
     for context in contexts.values():
+        filled = _fillable(context, contexts)
+        context.unfilled_refs.extend(f.name for f in context.refs if f not in filled)
         context.ancestors.extend(_ancestors(context, contexts))
         context.invalidates.extend(
             c.names.plural for c in _descendants(context, contexts) if c.cached
@@ -668,13 +763,16 @@ def _descendants(
     return list(found.values())
 
 
-def _reachable(context: ResourceContext, contexts: dict[str, ResourceContext]) -> set[str]:
-    """The resources `context`'s refs lead to, directly or through other resources."""
+def _reachable(
+    context: ResourceContext, contexts: dict[str, ResourceContext], required: bool = False
+) -> set[str]:
+    """The resources `context`'s refs lead to, directly or through other resources (with
+    `required`, through required refs only: what must exist before a record is made)."""
     found: set[str] = set()
     stack = [context]
     while stack:
         for f in stack.pop().refs:
-            target = f.ref.target.plural if f.ref else None
+            target = f.ref.target.plural if f.ref and (f.required or not required) else None
             if target is not None and target not in found:
                 found.add(target)
                 stack.append(contexts[target])
@@ -702,6 +800,23 @@ def _delete_blockers(
     return list(dict.fromkeys(found))
 
 
+def _fillable(
+    resource: ResourceContext, contexts: dict[str, ResourceContext]
+) -> list[FieldContext]:
+    """The refs of `resource` a test can fill with a parent made first: not a ref to its
+    own resource, nor one to a parent that needs a record of `resource` to exist (a cycle
+    of refs, which one optional ref closes), required refs first."""
+    refs = sorted(resource.refs, key=lambda f: not f.required)
+    return [
+        f
+        for f in refs
+        if f.ref is not None
+        and f.ref.target.plural != resource.names.plural
+        and resource.names.plural
+        not in _reachable(contexts[f.ref.target.plural], contexts, required=True)
+    ]
+
+
 def _ancestors(
     context: ResourceContext, contexts: dict[str, ResourceContext]
 ) -> list[tuple[Names, dict[str, Any], dict[str, str]]]:
@@ -710,7 +825,7 @@ def _ancestors(
     seen: set[str] = {context.names.plural}
 
     def visit(resource: ResourceContext) -> None:
-        for f in resource.refs:
+        for f in _fillable(resource, contexts):
             assert f.ref is not None
             parent = contexts[f.ref.target.plural]
             if parent.names.plural in seen:
@@ -768,6 +883,9 @@ def _field(
         if isinstance(value, str) and key != "default"
     }
     spelled.setdefault("query", spelled["schema"])
+    cycle_column = spelled.pop("cycle_column", None)
+    if ref is not None and ref.closes_cycle and cycle_column is not None:
+        spelled["column"] = cycle_column
     if spec.default is not None:
         text = literal(spec.default)
         spelled["default"] = type_map.get("default", "{literal}").format(literal=text)

@@ -6,11 +6,14 @@ from pathlib import Path
 
 from generator.errors import Diagnostic, ScaffoldError, SpecError, display_path
 from generator.naming import Names
+from generator.project import Project
 from generator.spec import ResourceSpec, load_spec
 
 
-def validate_paths(paths: list[Path]) -> list[str]:
-    """Every spec under ``paths``; returns the ones checked, raises SpecError with all problems."""
+def validate_paths(paths: list[Path], project: Project | None = None) -> list[str]:
+    """Every spec under ``paths``; returns the ones checked, raises SpecError with all
+    problems. Specs of ``project``'s specs folder are then checked together as `scaffold
+    resource --all` builds them, so validate refuses what a run would."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -35,7 +38,19 @@ def validate_paths(paths: list[Path]) -> list[str]:
     diagnostics += _unknown_refs(specs, {Names.from_name(stem).plural for stem in present})
     if diagnostics:
         raise SpecError(diagnostics)
+    if project is not None and any(_in_specs(project, file) for file in files):
+        from generator.generate import load_contexts
+
+        every = {Names.parse(n).plural: project.spec_path(n) for n in project.spec_names()}
+        try:
+            load_contexts(project, every)
+        except SpecError as error:  # without the summary of a run ("Nothing was written")
+            raise SpecError(error.diagnostics) from None
     return checked
+
+
+def _in_specs(project: Project, file: Path) -> bool:
+    return file.resolve().parent == (project.root / project.specs_dir).resolve()
 
 
 def _spec_files(folder: Path) -> list[Path]:

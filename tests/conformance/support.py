@@ -422,7 +422,10 @@ class Records:
         fields = res.writable
         body = required_payload(fields, n) if minimal else valid_payload(fields, n)
         for ref in res.refs.values():
-            if ref.field in skip or (not ref.required and (minimal or ref.to == res.plural)):
+            # A parent made for a record gets only its required parents (refs may go round
+            # in a cycle: courses.featured_lesson -> lessons.course -> courses).
+            optional_skipped = minimal or ref.to == res.plural or depth > 0
+            if ref.field in skip or (not ref.required and optional_skipped):
                 continue
             require(depth < 8, f"{res.plural}: refs nest too deep to make parents")
             body[ref.field] = self.parent(ref, author=author, depth=depth + 1)["id"]

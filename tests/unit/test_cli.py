@@ -371,6 +371,35 @@ def test_validate_reports_a_ref_only_where_no_spec_stands(in_project: Path) -> N
     ]
 
 
+@pytest.mark.parametrize(
+    ("specs", "message"),
+    [
+        # A name whose files the project already has.
+        ({"types": "fields: {name: string}\n"}, "specs/types.yaml:1:1: `types` would write"),
+        # Required refs that go round: no first record could be made.
+        (
+            {
+                "teams": "fields:\n  captain: {type: ref, to: member}\n",
+                "members": "fields:\n  team: ref\n",
+            },
+            "specs/members.yaml:2:3: these required refs lead back to members",
+        ),
+    ],
+    ids=["project-file", "required-cycle"],
+)
+def test_validate_refuses_what_resource_refuses(
+    in_project: Path, specs: dict[str, str], message: str
+) -> None:
+    for plural, text in specs.items():
+        (in_project / f"specs/{plural}.yaml").write_text(text, encoding="utf-8")
+    validated = scaffold("validate")
+    generated = scaffold("resource", "--all", "--dry-run")
+    assert (validated.exit_code, generated.exit_code) == (2, 2)
+    assert validated.stderr.startswith(message), validated.stderr
+    assert generated.stderr.startswith(message), generated.stderr
+    assert "Nothing was written" not in validated.stderr  # validate writes nothing anyway
+
+
 def test_validate_a_missing_path(in_project: Path) -> None:
     result = scaffold("validate", "specs/nope.yaml")
     assert result.exit_code == 2

@@ -108,6 +108,10 @@ SCHOOL = {
                 "opens_at": field("datetime", required=False),
                 "code": field("string", unique=True, max_length=40),
             },
+            # A cycle: lessons point at their course, a course at its featured lesson.
+            refs={
+                "featured_lesson_id": _ref("lessons", "featured_lesson", "set_null", required=False)
+            },
             auth={"create": ["editor"], "update": ["editor"], "delete": ["editor"]},
             sort=["price", "created_at", "updated_at"],
             filter=["price", "code"],

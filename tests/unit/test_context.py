@@ -271,6 +271,51 @@ def test_a_self_ref_is_its_own_child_and_no_ancestor() -> None:
     assert category.restricting_children == category.children
 
 
+TEAMS = (
+    "fields:\n  name: string\n"
+    "  captain: {type: ref, to: member, required: false, on_delete: set_null}\n"
+)
+MEMBERS = "fields:\n  name: string\n  team: ref\n"
+
+
+def test_refs_that_point_at_each_other_make_both_tables_then_the_closing_key() -> None:
+    """members.team -> teams and teams.captain -> members: a walk in name order meets
+    members first, so teams.captain closes the cycle: its key comes after both tables."""
+    built = contexts({"teams": TEAMS, "members": MEMBERS})
+    closing = {
+        (plural, f.name) for plural, c in built.items() for f in c.refs if f.ref.closes_cycle
+    }
+    assert closing == {("teams", "captain_id")}
+    assert "use_alter=True" in built["teams"].refs[0].stack["column"]
+    assert "use_alter" not in built["members"].refs[0].stack["column"]
+
+
+def test_tests_fill_a_cyclic_ref_only_where_its_parent_can_be_made_first() -> None:
+    """A member needs a team, which needs no member: members' tests make a team first;
+    teams' tests cannot make a member without a team, so they leave the captain empty."""
+    built = contexts({"teams": TEAMS, "members": MEMBERS})
+    members, teams = built["members"], built["teams"]
+    assert [(n.plural, links) for n, _, links in members.ancestors] == [("teams", {})]
+    assert [f.name for f in members.filled_refs] == ["team_id"]
+    assert teams.ancestors == [] and teams.filled_refs == []
+    assert teams.unfilled_refs == ["captain_id"]
+
+
+def test_required_refs_in_a_cycle_are_refused_where_the_cycle_starts() -> None:
+    teams = "fields:\n  name: string\n  captain: {type: ref, to: member}\n"
+    assert errors({"teams": teams, "members": MEMBERS}) == [
+        f"{at(MEMBERS, 'team', 'specs/members.yaml')}: these required refs lead back to"
+        " members (members.team_id -> teams.captain_id -> members): no first record could"
+        " ever be made; make one of them `required: false`"
+    ]
+    three = {
+        "as": "resource: a\nfields:\n  b: ref\n",
+        "bs": "resource: b\nfields:\n  c: ref\n",
+        "cs": "resource: c\nfields:\n  a: ref\n  note: string\n",
+    }
+    assert len(errors(three)) == 1  # one cycle, said once
+
+
 def test_resources_without_refs_are_unchanged_by_others() -> None:
     alone = contexts({"courses": COURSES})["courses"]
     together = contexts({"courses": COURSES, "tags": "fields:\n  name: string\n"})["courses"]
