@@ -133,6 +133,8 @@ def resource(
             _print_json(output.result_json(result))
         elif not quiet or result.plan.conflicts:
             output.resource_result(project, result, show_diff=dry_run)
+        else:
+            output.data_loss_warnings(result)
         if result.plan.conflicts:
             raise typer.Exit(1)
 

@@ -14,6 +14,7 @@ from generator.naming import Names
 from generator.plan import Plan, plan_files
 from generator.project import Project
 from generator.render import Renderer
+from generator.schema import data_losses
 from generator.spec import ResourceSpec, load_spec, load_spec_text
 from generator.spec.starter import starter_spec
 
@@ -37,6 +38,7 @@ class Result:
     updated_specs: list[str] = field(default_factory=list)  # specs the shorthand fields changed
     written: bool = False
     migration: str | None = None  # the schema revision this run writes (or would write)
+    warnings: list[str] = field(default_factory=list)  # data the revision would delete
 
 
 def generate_resources(project: Project, names: list[str], options: Options) -> Result:
@@ -70,6 +72,8 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     # The schema step: one new revision when the tables changed, written with the plan.
     migration = plan_migration(project.root, renderer, contexts.values())
     result.migration = migration.path if migration else None
+    if migration:
+        result.warnings = data_losses(migration.operations, migration.path)
     if options.dry_run:
         return result
     manifest.resources.update(wanted)

@@ -97,6 +97,7 @@ def resource_result(project: Project, result: Result, show_diff: bool) -> None:
         for change in result.plan.changes:
             if change.writes:
                 _diff(change)
+    data_loss_warnings(result)
     for change in result.plan.conflicts:
         if change.markers:
             where = ", ".join(str(n) for n in change.conflict_lines)
@@ -213,6 +214,12 @@ def _next_step(project: Project, result: Result) -> None:
         console.print(f"Next: {command}")
 
 
+def data_loss_warnings(result: Result) -> None:
+    """On stderr, also with --quiet: data the run's revision deletes."""
+    for warning in result.warnings:
+        errors.print(f"[bold yellow]warning[/] {warning}")
+
+
 def _names(resources: list[str]) -> str:
     """`reviews, courses`; or, for a batch, `40 resources: a, b, c, … z`."""
     if len(resources) <= NAMES_MAX:
@@ -228,6 +235,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "starter_specs": result.starter_specs,
         "updated_specs": result.updated_specs,
         "migration": result.migration,
+        "warnings": result.warnings,
         "files": [
             {
                 "path": c.path,

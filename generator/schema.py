@@ -352,6 +352,26 @@ def _parents_first(tables: list[Table]) -> list[Table]:
     return ordered
 
 
+def data_losses(operations: list[Operation], path: str) -> list[str]:
+    """What the revision at ``path`` deletes that a person may not mean to: the data of each
+    dropped column, and a hint where the same table gains a column (a renamed field?)."""
+    added = {(op.table, op.item["name"]) for op in operations if op.kind == "add_column"}
+    out = []
+    for op in operations:
+        if op.kind != "drop_column":
+            continue
+        column = f"{op.table}.{op.item['name']}"
+        message = f"{path} drops the column {column}, and the data in it"
+        new = sorted(name for table, name in added if table == op.table)
+        if new:
+            message += (
+                f"; if the field was renamed to {' or '.join(new)}, edit that revision to"
+                " rename the column instead, before you apply it"
+            )
+        out.append(message)
+    return out
+
+
 def slug(operations: list[Operation]) -> str:
     """A short file-name slug: create_reviews, drop_courses, update_reviews, ..."""
     words: list[str] = []

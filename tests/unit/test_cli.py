@@ -555,3 +555,25 @@ def test_schema_takes_json_like_every_command() -> None:
     result = scaffold("schema", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"ok": True, "schema": plain}
+
+
+def test_a_dropped_column_is_a_warning_that_names_a_likely_rename(in_project: Path) -> None:
+    spec = in_project / "specs/notes.yaml"
+    spec.write_text("fields:\n  title: string\n  pages: integer\n", encoding="utf-8")
+    assert scaffold("resource", "notes").exit_code == 0
+    spec.write_text("fields:\n  heading: string\n  pages: integer\n", encoding="utf-8")
+    for quiet in ([], ["-q"]):
+        result = scaffold("resource", "notes", "--dry-run", *quiet)
+        assert result.exit_code == 0, result.output
+        assert (
+            "drops the column notes.title, and the data in it; if the field was renamed to"
+            " heading, edit that revision to rename the column instead"
+            in " ".join(result.stderr.split())
+        ), result.stderr
+    as_json = json.loads(scaffold("resource", "notes", "--json").stdout)
+    assert len(as_json["warnings"]) == 1 and "notes.title" in as_json["warnings"][0]
+    spec.write_text(
+        "fields:\n  heading: string\n  pages: integer\n  more: {type: text, required: false}\n",
+        encoding="utf-8",
+    )
+    assert json.loads(scaffold("resource", "notes", "--json").stdout)["warnings"] == []
