@@ -11,14 +11,40 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer._click.core import Context  # typer runs its own copy of click
+from typer._click.exceptions import UsageError
+from typer.core import TyperGroup
 
 from generator.errors import ScaffoldError, SpecError
 
 if TYPE_CHECKING:
     from generator.project import Project
 
+
+class _UsageErrorAsJson(UsageError):
+    """A usage error (an unknown option, a missing argument) of a run with --json: one JSON
+    document on stdout, as every other failure gives, exit code 2."""
+
+    def show(self, file: Any = None) -> None:
+        _print_json({"ok": False, "error": self.format_message(), "diagnostics": []})
+
+
+class _Commands(TyperGroup):
+    """The command group, which turns usage errors into JSON when --json was asked for."""
+
+    def invoke(self, ctx: Context) -> Any:
+        asked = "--json" in [*getattr(ctx, "_protected_args", []), *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:
+            if not asked:
+                raise
+            raise _UsageErrorAsJson(error.format_message(), error.ctx) from None
+
+
 app = typer.Typer(
     name="scaffold",
+    cls=_Commands,
     help=(
         "Scaffold complete, layered, tested backend resources from a short YAML spec.\n\n"
         "Examples:\n\n"

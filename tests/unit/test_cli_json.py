@@ -59,3 +59,24 @@ def test_every_command_speaks_json(tmp_path: Path) -> None:
 
     code, outside = run_json("destroy", "pets", cwd=tmp_path)
     assert code == 2 and "not inside a scaffold project" in str(outside["error"])
+
+
+def test_usage_errors_speak_json_when_asked(tmp_path: Path) -> None:
+    """An unknown option or command is one JSON document too (exit 2), not click's usage
+    text; without --json it stays the usage text on stderr."""
+    for args, message in (
+        (["resource", "--bogus"], "No such option: --bogus"),
+        (["nosuch"], "No such command 'nosuch'."),
+        (["validate", "--quiet=3"], "Option '--quiet' does not take a value."),
+    ):
+        code, body = run_json(*args, cwd=tmp_path)
+        assert (code, body) == (2, {"ok": False, "error": message, "diagnostics": []})
+    plain = subprocess.run(
+        [sys.executable, "-m", "generator", "resource", "--bogus"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert plain.returncode == 2 and plain.stdout == ""
+    assert "Error: No such option: --bogus" in plain.stderr
