@@ -157,10 +157,10 @@ def resource(
             result = generate_resources(project, resources, options)
         if as_json:
             _print_json(output.result_json(result))
-        elif not quiet or result.plan.conflicts:
+        elif not quiet:
             output.resource_result(project, result, show_diff=dry_run)
-        else:
-            output.data_loss_warnings(result)
+        else:  # only what went wrong or needs a look
+            output.resource_problems(result)
         if result.plan.conflicts:
             raise typer.Exit(1)
 

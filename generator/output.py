@@ -97,7 +97,15 @@ def resource_result(project: Project, result: Result, show_diff: bool) -> None:
         for change in result.plan.changes:
             if change.writes:
                 _diff(change)
-    data_loss_warnings(result)
+    resource_problems(result)
+    _summary(result)
+    _next_step(project, result)
+
+
+def resource_problems(result: Result) -> None:
+    """On stderr, also with --quiet: data the run's revision deletes, and each conflict."""
+    for warning in result.warnings:
+        errors.print(f"[bold yellow]warning[/] {warning}")
     for change in result.plan.conflicts:
         if change.markers:
             where = ", ".join(str(n) for n in change.conflict_lines)
@@ -110,10 +118,13 @@ def resource_result(project: Project, result: Result, show_diff: bool) -> None:
             problem = f"your edits overlap the new output at line(s) {where}"
         else:
             problem = "exists, but scaffold has no record of writing it (--force replaces it)"
-        outcome = "written with conflict markers" if change.text else "left as you had it"
+        if not change.text:
+            outcome = "left as you had it"
+        elif result.written:
+            outcome = "written with conflict markers"
+        else:
+            outcome = "would be written with conflict markers"
         errors.print(f"[bold red]conflict[/] {change.path}: {problem}; {outcome}")
-    _summary(result)
-    _next_step(project, result)
 
 
 def _tree(root: str, files: list[tuple[str, Action]]) -> Tree:
@@ -212,12 +223,6 @@ def _next_step(project: Project, result: Result) -> None:
         if len(result.resources) <= NAMES_MAX:
             command += "".join(f" tests/test_{name}.py" for name in result.resources)
         console.print(f"Next: {command}")
-
-
-def data_loss_warnings(result: Result) -> None:
-    """On stderr, also with --quiet: data the run's revision deletes."""
-    for warning in result.warnings:
-        errors.print(f"[bold yellow]warning[/] {warning}")
 
 
 def _names(resources: list[str]) -> str:

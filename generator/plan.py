@@ -109,6 +109,8 @@ def _decide(
         return change(Action.CREATE, new)
     if disk == new:
         return change(Action.UNCHANGED, None)
+    if force and disk == base:  # nothing of the user's is replaced: a plain update
+        return change(Action.UPDATE, new)
     if force:
         return change(Action.OVERWRITE, new)
     if base is None:  # on disk, but not written by the generator

@@ -201,6 +201,26 @@ def test_a_conflict_exits_1_and_names_the_file(in_project: Path) -> None:
     assert (in_project / "app/models/reviews.py").read_text(encoding="utf-8") == "# mine\n"
 
 
+def test_a_dry_run_with_force_conflicts_says_what_it_would_write(in_project: Path) -> None:
+    spec = in_project / "specs/notes.yaml"
+    spec.write_text("fields:\n  title: string\n", encoding="utf-8")
+    assert scaffold("resource", "notes").exit_code == 0
+    model = in_project / "app/models/notes.py"
+    mine = model.read_text(encoding="utf-8").replace("String(255)", "String(250)")
+    model.write_text(mine, encoding="utf-8")
+    spec.write_text("fields:\n  title: {type: string, max_length: 200}\n", encoding="utf-8")
+
+    result = scaffold("resource", "notes", "--dry-run", "--force-conflicts")
+
+    assert result.exit_code == 1
+    assert "would be written with conflict markers" in result.stderr, result.stderr
+    assert model.read_text(encoding="utf-8") == mine
+    assert (
+        "written with conflict markers" in scaffold("resource", "notes", "--force-conflicts").stderr
+    )
+    assert "<<<<<<< yours" in model.read_text(encoding="utf-8")
+
+
 def test_conflict_markers_left_in_a_file_are_reported_not_kept(in_project: Path) -> None:
     assert scaffold("resource", "reviews").exit_code == 0
     model = in_project / "app/models/reviews.py"
@@ -223,6 +243,9 @@ def test_conflict_markers_left_in_a_file_are_reported_not_kept(in_project: Path)
         "Next: resolve the conflicts above, then run the same command again."
     )
     assert model.read_text(encoding="utf-8") == marked
+    quiet = scaffold("resource", "reviews", "--dry-run", "-q")
+    assert quiet.exit_code == 1 and quiet.stdout == ""  # no tree, no diffs
+    assert quiet.stderr == result.stderr
 
 
 @pytest.mark.parametrize("as_json", [False, True])

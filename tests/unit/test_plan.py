@@ -211,6 +211,13 @@ def test_force_overwrites_the_users_edits(tmp_path: Path, disk: str, base: str |
     assert change.text == new and change.writes
 
 
+def test_force_calls_an_unedited_file_an_update(tmp_path: Path) -> None:
+    """--force replaces edits; a file nobody edited is updated as without it."""
+    new = edit(BASE, 4, "generated line")
+    change = decide(tmp_path, project(tmp_path, disk=BASE, base=BASE), new, force=True)
+    assert change.action is Action.UPDATE and change.text == new
+
+
 def test_force_leaves_an_up_to_date_file_unchanged(tmp_path: Path) -> None:
     change = decide(tmp_path, project(tmp_path, disk=BASE, base=BASE), BASE, force=True)
     assert change.action is Action.UNCHANGED
