@@ -867,3 +867,8 @@ def test_a_default_may_hold_spaces() -> None:
     assert parse_fields(["title:string:default=Hello world"]) == {
         "title": {"type": "string", "default": "Hello world"}
     }
+
+
+def test_the_shorthand_page_states_the_decimal_precision_the_spec_allows() -> None:
+    page = Path(__file__).resolve().parents[2] / "docs" / "shorthand.md"
+    assert f"precision 1 to {MAX_DECIMAL_PRECISION} " in page.read_text(encoding="utf-8")
