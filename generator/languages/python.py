@@ -8,7 +8,7 @@ import textwrap
 from typing import Any
 
 from generator.languages import Language
-from generator.languages.python_imports import settle_imports, used_imports
+from generator.languages.python_imports import import_order, settle_imports, used_imports
 
 
 def literal(value: Any) -> str:
@@ -109,6 +109,7 @@ LANGUAGE = Language(
         "expression": expression,
         "docstring": docstring,
         "used_imports": used_imports,
+        "import_order": import_order,
     },
     formatter=format_python,
     formats=(".py",),

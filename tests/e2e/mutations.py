@@ -254,8 +254,8 @@ MUTATIONS: list[Mutation] = [
         "cache-kept-after-save",
         "app/services/courses.py",
         "        await self.session.commit()\n        await self._drop_cached()\n\n"
-        "    async def _drop_cached",
-        "        await self.session.commit()\n\n    async def _drop_cached",
+        "    async def _check_refs",
+        "        await self.session.commit()\n\n    async def _check_refs",
         COURSES,
         "test_a_write_is_visible_on_the_next_read",
     ),

@@ -296,7 +296,9 @@ def test_destroy_refuses_a_resource_others_point_at(project: Path, tmp_path: Pat
         check=False,
     )
     assert result.returncode == 2
-    assert "lessons is referenced by enrollments (lesson_id)" in result.stderr
+    assert "lessons is referenced by courses (featured_lesson_id), enrollments (lesson_id)" in (
+        result.stderr
+    )
     assert (copy / "app" / "models" / "lessons.py").exists()
 
 

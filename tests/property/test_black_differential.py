@@ -149,7 +149,8 @@ def field(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def projects(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
     """{plural: spec data} of two to six resources; each refers to up to five of those
-    before it (the first ones to many), some to themselves."""
+    before it (the first ones to many), some to themselves, and some (optionally) to one
+    after it, which makes a cycle."""
     count = draw(st.integers(2, MAX_RESOURCES))
     resources: list[Names] = []
     for _ in range(count):
@@ -193,6 +194,16 @@ def projects(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
             }
             if fields[relation]["nested"]:
                 nested.add(target.plural)
+        later = resources[index + 1 :]
+        if later and draw(st.integers(0, 3)) == 0:  # a ref back up: a cycle, closed optionally
+            back = draw(st.sampled_from(later))
+            fields[draw(identifier(30))] = {
+                "type": "ref",
+                "to": back.singular,
+                "required": False,
+                "on_delete": draw(st.sampled_from(["cascade", "restrict", "set_null"])),
+                "filter": draw(st.booleans()),
+            }
         spec: dict[str, Any] = {
             "resource": names.singular,
             "fields": fields,
