@@ -561,14 +561,7 @@ def _ref_problem(
 def _cycle_closers(specs: dict[str, tuple[ResourceSpec, str]]) -> set[tuple[str, str]]:
     """(resource, ref field) of the refs that close a cycle between resources: the back
     edges of a walk in name order (a ref to its own resource makes no cycle of tables)."""
-    graph = {
-        plural: [
-            (name, Names.from_name(f.to or name).plural)
-            for name, f in spec.normalised_fields().items()
-            if f.type == "ref"
-        ]
-        for plural, (spec, _) in specs.items()
-    }
+    graph = {plural: list(spec.ref_targets().items()) for plural, (spec, _) in specs.items()}
     closers: set[tuple[str, str]] = set()
     state: dict[str, str] = {}
 
@@ -720,10 +713,12 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
             parent.children.append(
                 Child(context.names, f.name, f.ref.on_delete, context.soft_delete)
             )
+    # What must exist before a record of each resource is made (its required refs, on).
+    needs = {p: _reachable(c, contexts, required=True) for p, c in contexts.items()}
     for context in contexts.values():
-        filled = _fillable(context, contexts)
+        filled = _fillable(context, needs)
         context.unfilled_refs.extend(f.name for f in context.refs if f not in filled)
-        context.ancestors.extend(_ancestors(context, contexts))
+        context.ancestors.extend(_ancestors(context, contexts, needs))
         context.invalidates.extend(
             c.names.plural for c in _descendants(context, contexts) if c.cached
         )
@@ -800,9 +795,7 @@ def _delete_blockers(
     return list(dict.fromkeys(found))
 
 
-def _fillable(
-    resource: ResourceContext, contexts: dict[str, ResourceContext]
-) -> list[FieldContext]:
+def _fillable(resource: ResourceContext, needs: dict[str, set[str]]) -> list[FieldContext]:
     """The refs of `resource` a test can fill with a parent made first: not a ref to its
     own resource, nor one to a parent that needs a record of `resource` to exist (a cycle
     of refs, which one optional ref closes), required refs first."""
@@ -812,20 +805,19 @@ def _fillable(
         for f in refs
         if f.ref is not None
         and f.ref.target.plural != resource.names.plural
-        and resource.names.plural
-        not in _reachable(contexts[f.ref.target.plural], contexts, required=True)
+        and resource.names.plural not in needs[f.ref.target.plural]
     ]
 
 
 def _ancestors(
-    context: ResourceContext, contexts: dict[str, ResourceContext]
+    context: ResourceContext, contexts: dict[str, ResourceContext], needs: dict[str, set[str]]
 ) -> list[tuple[Names, dict[str, Any], dict[str, str]]]:
     """Every resource a test must create before this one, parents before children."""
     ordered: list[tuple[Names, dict[str, Any], dict[str, str]]] = []
     seen: set[str] = {context.names.plural}
 
     def visit(resource: ResourceContext) -> None:
-        for f in _fillable(resource, contexts):
+        for f in _fillable(resource, needs):
             assert f.ref is not None
             parent = contexts[f.ref.target.plural]
             if parent.names.plural in seen:

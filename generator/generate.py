@@ -189,14 +189,7 @@ def load_contexts(
 def _refs_lead_to(loaded: dict[str, tuple[ResourceSpec, str]], broken: set[str]) -> set[str]:
     """The resources among ``loaded`` with a ref to one of ``broken``, directly or through
     others."""
-    targets = {
-        plural: {
-            Names.from_name(f.to or name).plural
-            for name, f in spec.normalised_fields().items()
-            if f.type == "ref"
-        }
-        for plural, (spec, _) in loaded.items()
-    }
+    targets = {plural: set(spec.ref_targets().values()) for plural, (spec, _) in loaded.items()}
     blocked: set[str] = set()
     while True:
         more = {p for p, refs in targets.items() if p not in blocked and refs & (broken | blocked)}

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from generator.errors import Diagnostic
-from generator.naming import resource_name_problem, snake_case
+from generator.naming import Names, resource_name_problem, snake_case
 
 FieldType = Literal[
     "string",
@@ -452,6 +452,14 @@ class ResourceSpec(_Strict):
     def normalised_fields(self) -> dict[str, FieldSpec]:
         """Fields keyed by their snake_case API name, in the order written."""
         return {snake_case(raw): spec for raw, spec in self.fields.items()}
+
+    def ref_targets(self) -> dict[str, str]:
+        """The plural each ref field (by snake_case name) points at, in the order written."""
+        return {
+            name: Names.from_name(f.to or name).plural
+            for name, f in self.normalised_fields().items()
+            if f.type == "ref"
+        }
 
 
 def _invalid(key: str, message: str) -> ValueError:
