@@ -16,6 +16,7 @@ from tests.conformance.support import (
     PASSWORD,
     Api,
     Check,
+    CheckFn,
     Session,
     describe,
     expect_data,
@@ -35,8 +36,8 @@ def security_checks(api: Api, *, production: bool = False) -> list[Check]:
     """The whole API's security checks; ``production``: of a server with
     ENVIRONMENT=production (documentation hidden, HSTS, no error details)."""
 
-    def check(name: str, fn: object, resource: str = "api") -> Check:
-        return Check(name, fn, api, resource)  # type: ignore[arg-type]
+    def check(name: str, fn: CheckFn, resource: str = "api") -> Check:
+        return Check(name, fn, api, resource)
 
     out = [
         check("body_too_large", _body_too_large),

@@ -20,6 +20,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from tests.conformance.checks_lists import MAX_CURSOR_LENGTH
 from tests.conformance.fake_values import (
     cursor_value,
     field_error,
@@ -535,7 +536,7 @@ class FakeResources:
         """The signed part of a cursor of this server (unsigned ones too, with a defect)."""
         if self.has("deep_cursor_500"):  # JSON read before the length and the signature
             json.loads(base64.urlsafe_b64decode(cursor.split(".")[0] + "=="))
-        elif len(cursor) > 4096:
+        elif len(cursor) > MAX_CURSOR_LENGTH:
             raise invalid("cursor", "too long")
         payload, _, signature = cursor.partition(".")
         if self.has("unsigned_cursor") or self.has("crafted_cursor_500"):
