@@ -11,7 +11,7 @@ from typing import Any
 
 from generator import samples
 from generator.errors import Diagnostic, SpecError
-from generator.naming import Names, snake_case
+from generator.naming import Names, plural_lookup, resolve_plural, snake_case
 from generator.spec.model import (
     ACTIONS,
     INTEGER_RANGES,
@@ -458,9 +458,10 @@ def build_contexts(
 ) -> dict[str, ResourceContext]:
     """Contexts of every resource (plural -> (spec, spec path)); refs must resolve."""
     diagnostics: list[Diagnostic] = []
-    targets = {plural: Names.from_name(spec.resource) for plural, (spec, _) in specs.items()}
+    targets = {plural: spec.names for plural, (spec, _) in specs.items()}
+    lookup = plural_lookup(targets.values())
     contexts: dict[str, ResourceContext] = {}
-    closers = _cycle_closers(specs)
+    closers = _cycle_closers(specs, lookup)
     for plural, (spec, spec_path) in specs.items():
         if plural in stack.reserved_resources:
             diagnostics.append(
@@ -501,8 +502,9 @@ def build_contexts(
         for name, f in spec.normalised_fields().items():
             if f.type != "ref":
                 continue
-            target = Names.from_name(f.to or name)
-            if target.plural not in targets:
+            target_plural = resolve_plural(f.to or name, lookup)
+            if target_plural not in targets:
+                target = Names.from_name(f.to or name)
                 known = ", ".join(sorted(targets)) or "none"
                 loc = ("fields", spec.raw_field_name(name), "to" if f.to else "type")
                 diagnostics.append(
@@ -513,12 +515,13 @@ def build_contexts(
                     )
                 )
                 continue
+            target = targets[target_plural]
             problem = _ref_problem(spec, name, f, target, refs, stack)
             if problem:
                 diagnostics.append(spec.diagnostic(("fields", spec.raw_field_name(name)), problem))
                 continue
             refs[name] = Ref(
-                target=targets[target.plural],
+                target=target,
                 relation=name.removesuffix("_id"),
                 on_delete=f.on_delete or "restrict",
                 nested=f.nested,
@@ -550,7 +553,7 @@ def _ref_problem(
         return f"a ref cannot be named `{relation}` in this stack; name it after its role"
     if column != name and column in spec.normalised_fields():
         return f"this ref's column `{column}` is also a field of its own; rename one"
-    if field.required and target.plural == Names.from_name(spec.resource).plural:
+    if field.required and target.plural == spec.names.plural:
         return "a required ref to its own resource can never be met: add `required: false`"
     nested_twice = [r for r in earlier.values() if r.nested and r.target == target]
     if field.nested and nested_twice:
@@ -558,10 +561,12 @@ def _ref_problem(
     return None
 
 
-def _cycle_closers(specs: dict[str, tuple[ResourceSpec, str]]) -> set[tuple[str, str]]:
+def _cycle_closers(
+    specs: dict[str, tuple[ResourceSpec, str]], lookup: dict[str, str]
+) -> set[tuple[str, str]]:
     """(resource, ref field) of the refs that close a cycle between resources: the back
     edges of a walk in name order (a ref to its own resource makes no cycle of tables)."""
-    graph = {plural: list(spec.ref_targets().items()) for plural, (spec, _) in specs.items()}
+    graph = {plural: list(spec.ref_targets(lookup).items()) for plural, (spec, _) in specs.items()}
     closers: set[tuple[str, str]] = set()
     state: dict[str, str] = {}
 
@@ -630,13 +635,13 @@ def _required_path(
 
 def build_resource(spec: ResourceSpec, spec_path: str, stack: Stack) -> ResourceContext:
     """The context of one resource on its own (its refs must point at itself, if any)."""
-    plural = Names.from_name(spec.resource).plural
+    plural = spec.names.plural
     return build_contexts({plural: (spec, spec_path)}, stack)[plural]
 
 
 def describe(spec: ResourceSpec) -> dict[str, Any]:
     """The resource as plain data for stack-neutral tools (the HTTP conformance suite)."""
-    names = Names.from_name(spec.resource)
+    names = spec.names
     return {
         "resource": names.singular,
         "plural": names.kebab_plural,
@@ -673,7 +678,7 @@ def normalised_field_data(spec: ResourceSpec) -> dict[str, dict[str, Any]]:
 def _resource(
     spec: ResourceSpec, spec_path: str, stack: Stack, refs: dict[str, Ref]
 ) -> ResourceContext:
-    names = Names.from_name(spec.resource)
+    names = spec.names
     literal = stack.language.filters["literal"]
     fields = [
         _field(name, f, names, stack, literal, refs.get(name))

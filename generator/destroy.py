@@ -11,7 +11,6 @@ from generator.formatting import Formatter
 from generator.generate import initial_wiring, load_contexts, migration_files, render_all
 from generator.manifest import Manifest, base_path, pending_path
 from generator.migrations import plan_migration
-from generator.naming import Names
 from generator.plan import Plan, plan_files
 from generator.project import Project
 from generator.render import Renderer
@@ -33,7 +32,9 @@ DESTROYED_DIR = ".destroyed"  # in the specs folder: where destroyed resources' 
 
 def destroy_resources(project: Project, names: list[str], dry_run: bool = False) -> DestroyResult:
     manifest = Manifest.load(project.root)
-    plurals = sorted({Names.parse(n).plural for n in names})
+    by_spec = {spec: plural for plural, spec in manifest.resources.items()}
+    guesses = [project.resource(n) for n in names]
+    plurals = sorted({by_spec.get(spec_path, plural) for plural, spec_path in guesses})
     unknown = [p for p in plurals if p not in manifest.resources]
     if unknown:
         generated = ", ".join(sorted(manifest.resources)) or "none"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from generator.apply import apply_plan
 from generator.context import ResourceContext, build_contexts
@@ -10,7 +11,7 @@ from generator.errors import Diagnostic, ScaffoldError, SpecError
 from generator.formatting import Formatter, Progress
 from generator.manifest import Manifest
 from generator.migrations import Migration, plan_migration
-from generator.naming import Names
+from generator.naming import Names, plural_lookup
 from generator.plan import Plan, plan_files
 from generator.project import Project
 from generator.render import Renderer
@@ -45,7 +46,8 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     """Generate (or regenerate) the named resources and rewire every generated resource."""
     stack = project.stack
     manifest = Manifest.load(project.root)
-    wanted = {Names.parse(n).plural: project.spec_path(n) for n in names}
+    wanted = dict(project.resource(n) for n in names)
+    paths = set(wanted.values())
     starters: dict[str, str] = {}  # spec path -> starter text, for specs that do not exist yet
     updated: dict[str, str] = {}  # spec path -> the spec with the shorthand fields merged in
     if options.fields:
@@ -55,6 +57,7 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
             starters[spec_path] = starter_spec(plural)
     everything = {**manifest.resources, **wanted}
     contexts = load_contexts(project, everything, {**starters, **updated})
+    wanted = {c.names.plural: c.spec_path for c in contexts.values() if c.spec_path in paths}
 
     renderer = Renderer(stack)
     formatter = Formatter(stack, manifest, options.progress)
@@ -151,6 +154,7 @@ def load_contexts(
     """Load every spec (plural -> spec path) and build their contexts together, reporting
     all problems at once."""
     starters = starters or {}
+    specs = _one_per_spec(specs)
     loaded: dict[str, tuple[ResourceSpec, str]] = {}
     diagnostics: list[Diagnostic] = []
     for plural, spec_path in sorted(specs.items()):
@@ -161,13 +165,13 @@ def load_contexts(
             )
         try:
             if spec_path in starters:
-                spec = load_spec_text(starters[spec_path], spec_path, plural)
+                spec = load_spec_text(starters[spec_path], spec_path, Path(spec_path).stem)
             else:
                 spec = load_spec(project.root / spec_path, spec_path)
         except SpecError as error:
             diagnostics += error.diagnostics
             continue
-        loaded[plural] = (spec, spec_path)
+        loaded[spec.names.plural] = (spec, spec_path)  # the plural the spec gives
     if not diagnostics:
         try:
             return build_contexts(loaded, project.stack)
@@ -175,7 +179,8 @@ def load_contexts(
             raise SpecError(error.diagnostics, _batch_summary(specs, error.diagnostics)) from None
     # Check the refs of the specs that loaded too, so one run lists the problems of every
     # spec; not those whose refs lead to a spec that did not load (they cannot be checked).
-    broken = {plural for plural in specs if plural not in loaded}
+    paths = {spec_path for _, spec_path in loaded.values()}
+    broken = {plural for plural, spec_path in specs.items() if spec_path not in paths}
     blocked = _refs_lead_to(loaded, broken)
     checkable = {plural: loaded[plural] for plural in loaded if plural not in blocked}
     try:
@@ -186,10 +191,21 @@ def load_contexts(
     raise SpecError(diagnostics, _batch_summary(specs, diagnostics, unchecked))
 
 
+def _one_per_spec(specs: dict[str, str]) -> dict[str, str]:
+    """``specs`` (plural -> spec path) with each spec once, under the first plural given for
+    it: a name typed on the command line may guess a plural its spec corrects."""
+    by_path: dict[str, str] = {}
+    for plural, spec_path in specs.items():
+        by_path.setdefault(spec_path, plural)
+    return {plural: spec_path for spec_path, plural in by_path.items()}
+
+
 def _refs_lead_to(loaded: dict[str, tuple[ResourceSpec, str]], broken: set[str]) -> set[str]:
     """The resources among ``loaded`` with a ref to one of ``broken``, directly or through
     others."""
-    targets = {plural: set(spec.ref_targets().values()) for plural, (spec, _) in loaded.items()}
+    every = [spec.names for spec, _ in loaded.values()] + [Names.from_name(b) for b in broken]
+    lookup = plural_lookup(every)
+    targets = {p: set(spec.ref_targets(lookup).values()) for p, (spec, _) in loaded.items()}
     blocked: set[str] = set()
     while True:
         more = {p for p, refs in targets.items() if p not in blocked and refs & (broken | blocked)}

@@ -62,16 +62,25 @@ class Project:
         return sorted({f.stem for f in files if f.is_file()})
 
     def spec_path(self, name: str) -> str:
-        """The resource's spec: specs/<plural>.yaml, or an existing file named for the
-        singular (specs/review.yaml) or with a .yml suffix."""
+        return self.resource(name)[1]
+
+    def resource(self, name: str) -> tuple[str, str]:
+        """(plural, spec path) of the resource a user named, singular or plural: its spec
+        file (specs/<plural>.yaml, one named for the singular, or a .yml), found by either
+        name, so a plural the spec's file gives (golfs) is found as `golf` too; for a new
+        resource, specs/<plural>.yaml."""
         names = Names.parse(name)
-        candidates = [
-            f"{self.specs_dir}/{stem}{suffix}"
-            for suffix in (".yaml", ".yml")
-            for stem in dict.fromkeys((names.plural, names.singular))
+        stems = self.spec_names()
+        matches = [s for s in (names.plural, names.singular) if s in stems] or [
+            s for s in stems if Names.from_name(s).singular == names.singular
         ]
-        existing = [c for c in candidates if (self.root / c).is_file()]
-        return existing[0] if existing else candidates[0]
+        if not matches:
+            return names.plural, f"{self.specs_dir}/{names.plural}.yaml"
+        stem = matches[0]
+        for suffix in (".yaml", ".yml"):
+            if (self.root / self.specs_dir / f"{stem}{suffix}").is_file():
+                return Names.from_name(stem).plural, f"{self.specs_dir}/{stem}{suffix}"
+        raise AssertionError(stem)  # spec_names lists files only
 
 
 def _stack(root: Path, stack: str, trust: bool, where: str) -> Stack:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import Diagnostic, ScaffoldError, SpecError, display_path
-from generator.naming import Names
+from generator.naming import Names, plural_lookup, resolve_plural
 from generator.project import Project
 from generator.spec import ResourceSpec, load_spec
 
@@ -35,13 +35,13 @@ def validate_paths(paths: list[Path], project: Project | None = None) -> list[st
     # A spec file next to the ones checked (or one that failed to load, reported above)
     # is a resource that exists: a ref to it is not "unknown".
     present = {f.stem for file in files for f in _spec_files(file.parent)}
-    diagnostics += _unknown_refs(specs, {Names.from_name(stem).plural for stem in present})
+    diagnostics += _unknown_refs(specs, present)
     if diagnostics:
         raise SpecError(diagnostics)
     if project is not None and any(_in_specs(project, file) for file in files):
         from generator.generate import load_contexts
 
-        every = {Names.parse(n).plural: project.spec_path(n) for n in project.spec_names()}
+        every = dict(project.resource(n) for n in project.spec_names())
         try:
             load_contexts(project, every)
         except SpecError as error:  # without the summary of a run ("Nothing was written")
@@ -59,13 +59,15 @@ def _spec_files(folder: Path) -> list[Path]:
 
 def _unknown_refs(specs: list[ResourceSpec], present: set[str]) -> list[Diagnostic]:
     """Refs must point at a resource among the specs checked, or with a spec file beside
-    them (``present``: plural names)."""
-    known = present | {Names.from_name(spec.resource).plural for spec in specs}
+    them (``present``: their file names)."""
+    lookup = plural_lookup([Names.from_name(stem) for stem in present])
+    lookup |= plural_lookup(spec.names for spec in specs)
+    known = set(lookup.values())
     problems = []
     for spec in specs:
         for raw, field in spec.fields.items():
-            target = Names.from_name(field.to or raw) if field.type == "ref" else None
-            if target is not None and target.plural not in known:
+            if field.type == "ref" and resolve_plural(field.to or raw, lookup) not in known:
+                target = Names.from_name(field.to or raw)
                 loc = ("fields", raw, "to" if field.to else "type")
                 message = f"ref to unknown resource {target.singular!r} (no {target.plural}.yaml)"
                 problems.append(spec.diagnostic(loc, message))

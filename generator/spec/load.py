@@ -13,7 +13,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from generator.errors import Diagnostic, ScaffoldError, SpecError
-from generator.naming import Names
+from generator.naming import Names, resource_name_problem, snake_case
 from generator.spec.model import (
     FIELD_TYPES,
     KEY_MARK,
@@ -88,20 +88,8 @@ def load_spec_text(text: str, source: str, file_stem: str) -> ResourceSpec:
         data = _plain(document, _Budget())
     except _Refused as error:
         raise SpecError([Diagnostic(source, *error.position, str(error))]) from None
-    expected = Names.from_name(file_stem)
-    data.setdefault("resource", expected.singular)
     diagnostics = _name_diagnostics(document, source)
-    declared = data["resource"]
-    if isinstance(declared, str) and Names.from_name(declared).plural != expected.plural:
-        diagnostics.append(
-            Diagnostic(
-                source,
-                *_position(document, ("resource",)),
-                f"resource {declared!r} does not match the file name: a file for it is named"
-                f" {Names.from_name(declared).plural}.yaml, and this one expects"
-                f" resource: {expected.singular}",
-            )
-        )
+    diagnostics += _file_name_diagnostics(document, data, file_stem, source)
     try:
         spec = ResourceSpec.model_validate(data)
     except ValidationError as error:
@@ -114,6 +102,35 @@ def load_spec_text(text: str, source: str, file_stem: str) -> ResourceSpec:
     spec._source = source
     spec._locate = lambda loc: _position(document, loc)
     return spec
+
+
+def _file_name_diagnostics(
+    document: CommentedMap, data: dict[str, Any], file_stem: str, source: str
+) -> list[Diagnostic]:
+    """The file is named for the resource, by its plural or its singular; a file named for
+    a plural gives the resource that plural (so specs/golfs.yaml holds golf, not golves).
+    Fills in ``resource`` and ``plural`` from the file name where the spec leaves them out."""
+    expected = Names.from_name(file_stem)
+    data.setdefault("resource", expected.singular)
+    declared, plural = data["resource"], data.get("plural")
+    if not isinstance(declared, str) or not isinstance(plural, str | None):
+        return []  # the model reports the type
+    if resource_name_problem(declared) or (plural and resource_name_problem(plural)):
+        return []  # and the name
+    names = Names.from_name(declared, snake_case(plural) if plural else None)
+    if plural is not None and file_stem != names.plural:
+        message = f"a spec that names its plural is named for it: {names.plural}.yaml"
+        return [Diagnostic(source, *_position(document, ("plural",)), message)]
+    if plural is not None or file_stem in (names.plural, names.singular):
+        return []
+    if expected.singular == names.singular:  # golfs.yaml holds golf
+        data["plural"] = file_stem
+        return []
+    message = (
+        f"resource {declared!r} does not match the file name: a file for it is named"
+        f" {names.plural}.yaml, and this one expects resource: {expected.singular}"
+    )
+    return [Diagnostic(source, *_position(document, ("resource",)), message)]
 
 
 _EMPTY = "expected a mapping with `resource` and `fields`, for example:  fields: {title: string}"

@@ -6,6 +6,7 @@ import math
 import re
 import typing
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
@@ -13,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from generator.errors import Diagnostic
-from generator.naming import Names, resource_name_problem, snake_case
+from generator.naming import Names, resolve_plural, resource_name_problem, snake_case
 
 FieldType = Literal[
     "string",
@@ -353,6 +354,11 @@ class ResourceSpec(_Strict):
     resource: str = Field(
         description="Singular name in any case (review, LessonProgress); default: the file name."
     )
+    plural: str | None = Field(
+        None,
+        description="The plural, where the one derived from `resource` is wrong (golf:"
+        " golfs); the spec file is named for it (specs/golfs.yaml).",
+    )
     description: str | None = Field(None, description="Shown in the API documentation.")
     fields: dict[str, FieldSpec] = Field(description="Field name (any case) -> field.")
     pagination: Pagination = Field(default_factory=Pagination)  # type: ignore[arg-type]
@@ -401,6 +407,16 @@ class ResourceSpec(_Strict):
         problem = resource_name_problem(value)
         if problem:
             raise ValueError(f"resource name {value!r}: {problem}")
+        return value
+
+    @field_validator("plural")
+    @classmethod
+    def _plural_name(cls, value: str | None) -> str | None:
+        if value is not None:
+            problem = resource_name_problem(value)
+            if problem:
+                raise ValueError(f"plural {value!r}: {problem}")
+            return snake_case(value)
         return value
 
     @field_validator("fields")
@@ -453,10 +469,15 @@ class ResourceSpec(_Strict):
         """Fields keyed by their snake_case API name, in the order written."""
         return {snake_case(raw): spec for raw, spec in self.fields.items()}
 
-    def ref_targets(self) -> dict[str, str]:
-        """The plural each ref field (by snake_case name) points at, in the order written."""
+    @property
+    def names(self) -> Names:
+        return Names.from_name(self.resource, self.plural)
+
+    def ref_targets(self, known: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The plural each ref field (by snake_case name) points at, in the order written;
+        ``known`` (see naming.plural_lookup) finds resources by the plural they name."""
         return {
-            name: Names.from_name(f.to or name).plural
+            name: resolve_plural(f.to or name, known or {})
             for name, f in self.normalised_fields().items()
             if f.type == "ref"
         }

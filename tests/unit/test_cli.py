@@ -600,3 +600,32 @@ def test_a_dropped_column_is_a_warning_that_names_a_likely_rename(in_project: Pa
         encoding="utf-8",
     )
     assert json.loads(scaffold("resource", "notes", "--json").stdout)["warnings"] == []
+
+
+@pytest.mark.parametrize("typed", ["crlfs", "betas", "golfs", "golf"])
+def test_a_resource_takes_the_plural_typed(in_project: Path, typed: str) -> None:
+    plural = typed if typed.endswith("s") else f"{typed}s"
+    result = scaffold("resource", typed, "-q")
+    assert result.exit_code == 0, result.output
+    assert (in_project / f"specs/{plural}.yaml").is_file()
+    assert (in_project / f"app/models/{plural}.py").is_file()
+    again = scaffold("resource", plural.removesuffix("s"), "--json")  # by the singular too
+    assert json.loads(again.stdout)["resources"] == [plural], again.output
+
+
+def test_a_spec_names_its_plural_and_refs_find_it_by_either_name(in_project: Path) -> None:
+    specs = in_project / "specs"
+    (specs / "cacti.yaml").write_text("resource: cactus\nplural: cacti\nfields:\n  name: string\n")
+    (specs / "pots.yaml").write_text(
+        "resource: pot\nfields:\n  cactus: ref\n  spare: {type: ref, to: cacti, required: false}\n"
+    )
+    result = scaffold("resource", "--all", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["resources"] == ["cacti", "pots"]
+    model = (in_project / "app/models/pots.py").read_text()
+    assert 'ForeignKey("cacti.id"' in model and "class Pot(Base)" in model
+    assert "class Cactus(Base)" in (in_project / "app/models/cacti.py").read_text()
+    assert scaffold("validate").exit_code == 0
+    destroyed = scaffold("destroy", "pots", "cacti", "--json")
+    assert destroyed.exit_code == 0, destroyed.output
+    assert not (in_project / "app/models/cacti.py").exists()

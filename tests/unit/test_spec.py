@@ -362,6 +362,40 @@ def test_resource_that_disagrees_with_the_file_name() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("stem", "text", "singular", "plural"),
+    [
+        ("golfs", "resource: golf\n", "golf", "golfs"),  # the file's plural, not golves
+        ("gases", "resource: gas\n", "gas", "gases"),
+        ("golfs", "", "golf", "golfs"),
+        ("review", "", "review", "reviews"),  # a file named for the singular
+        ("cacti", "resource: cactus\nplural: cacti\n", "cactus", "cacti"),
+        ("cacti", "resource: Cactus\nplural: Cacti\n", "cactus", "cacti"),
+    ],
+)
+def test_the_plural_comes_from_the_spec_or_its_file_name(
+    stem: str, text: str, singular: str, plural: str
+) -> None:
+    spec = load_spec_text(f"{text}fields:\n  title: string\n", f"specs/{stem}.yaml", stem)
+    assert (spec.names.singular, spec.names.plural) == (singular, plural)
+
+
+def test_a_spec_that_names_its_plural_is_named_for_it() -> None:
+    text = "resource: cactus\nplural: cacti\nfields:\n  title: string\n"
+    with pytest.raises(SpecError) as caught:
+        load_spec_text(text, "specs/cactus.yaml", "cactus")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "specs/cactus.yaml:2:9: a spec that names its plural is named for it: cacti.yaml"
+    ]
+
+
+@pytest.mark.parametrize("plural", ["2nd", "a b!", "x" * 64])
+def test_a_plural_that_cannot_name_a_table(plural: str) -> None:
+    text = f"resource: review\nplural: '{plural}'\nfields:\n  title: string\n"
+    (message,) = errors(text)
+    assert message.startswith(f"{SOURCE}:2:9: plural {plural!r}: ")
+
+
 def test_default_limit_above_max_limit() -> None:
     text = "fields:\n  title: string\npagination: {default_limit: 50, max_limit: 10}\n"
     assert errors(text) == [f"{at(text, '50')}: default_limit (50) is greater than max_limit (10)"]
@@ -386,8 +420,8 @@ def test_several_errors_at_once_sorted_by_line() -> None:
         "  max_limt: 3\n"
     )
     assert errors(text) == [
-        f"{SOURCE}:1:1: unknown key 'extra'; expected one of: resource, description, fields,"
-        " pagination, timestamps, soft_delete, search, auth, cache, audit, rate_limit",
+        f"{SOURCE}:1:1: unknown key 'extra'; expected one of: resource, plural, description,"
+        " fields, pagination, timestamps, soft_delete, search, auth, cache, audit, rate_limit",
         f"{at(text, '3,')}: min (3) is greater than max (1)",
         f"{SOURCE}:5:3: field 'id' clashes with the generated `id` field",
         f"{at(text, 'strin}')}: unknown type 'strin'; did you mean 'string'?",
