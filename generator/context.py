@@ -215,6 +215,10 @@ class ResourceContext:
     # Refs the generated tests leave empty: to the resource itself, or to a parent that
     # needs a record of this resource first (a cycle). Filled in by _link.
     unfilled_refs: list[str] = field(default_factory=list)
+    # For each filled ref: what deleting the parent the tests made does to the test record
+    # ("restrict": refused, "cascade": deleted, "set_null": cleared), and the optional refs
+    # to the same parent the test empties first. Filled in by _link.
+    parent_deletions: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     # What a hard delete can be refused for (409), in words: the children that restrict it
     # and those restricting the children the database deletes with it ("flags (through
     # lessons)"). Filled in by _link.
@@ -257,6 +261,10 @@ class ResourceContext:
     def filled_refs(self) -> list[FieldContext]:
         """Refs the generated tests fill with a parent they make first (see unfilled_refs)."""
         return [f for f in self.refs if f.name not in self.unfilled_refs]
+
+    def refs_to(self, target: Names) -> list[str]:
+        """The ref fields that point at ``target``."""
+        return [f.name for f in self.refs if f.ref and f.ref.target == target]
 
     @property
     def nested_refs(self) -> list[FieldContext]:
@@ -564,27 +572,74 @@ def _ref_problem(
 def _cycle_closers(
     specs: dict[str, tuple[ResourceSpec, str]], lookup: dict[str, str]
 ) -> set[tuple[str, str]]:
-    """(resource, ref field) of the refs that close a cycle between resources: the back
-    edges of a walk in name order (a ref to its own resource makes no cycle of tables)."""
-    graph = {plural: list(spec.ref_targets(lookup).items()) for plural, (spec, _) in specs.items()}
+    """(resource, ref field) of the refs that close a cycle between resources (a ref to its
+    own resource makes no cycle of tables). Only optional refs close one: within each group
+    of resources that point at each other, the tables are ordered so that required refs
+    point backwards (such cycles are refused elsewhere), then by name; the refs pointing
+    forwards in that order are the closers."""
+    edges = {  # plural -> [(ref field, target, required)]
+        plural: [
+            (name, target, spec.normalised_fields()[name].required)
+            for name, target in spec.ref_targets(lookup).items()
+            if target != plural and target in specs
+        ]
+        for plural, (spec, _) in specs.items()
+    }
     closers: set[tuple[str, str]] = set()
-    state: dict[str, str] = {}
-
-    def visit(plural: str) -> None:
-        state[plural] = "visiting"
-        for name, target in graph[plural]:
-            if target == plural or target not in graph:
-                continue
-            if state.get(target) == "visiting":
-                closers.add((plural, name))
-            elif target not in state:
-                visit(target)
-        state[plural] = "done"
-
-    for plural in sorted(graph):
-        if plural not in state:
-            visit(plural)
+    for group in _strongly_connected({p: [t for _, t, _ in refs] for p, refs in edges.items()}):
+        order = _required_first(group, edges)
+        for plural in group:
+            for name, target, _ in edges[plural]:
+                if target in group and order[target] > order[plural]:
+                    closers.add((plural, name))
     return closers
+
+
+def _strongly_connected(graph: dict[str, list[str]]) -> list[set[str]]:
+    """The groups of more than one node that reach each other (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group: set[str] = set()
+            while node not in group:
+                group.add(stack.pop())
+            if len(group) > 1:
+                groups.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return groups
+
+
+def _required_first(
+    group: set[str], edges: dict[str, list[tuple[str, str, bool]]]
+) -> dict[str, int]:
+    """Positions of ``group``'s resources: the target of a required ref before its holder,
+    otherwise by name."""
+    order: dict[str, int] = {}
+
+    def place(plural: str, seen: frozenset[str]) -> None:
+        for _, target, required in edges[plural]:
+            if required and target in group and target not in order and target not in seen:
+                place(target, seen | {plural})
+        order.setdefault(plural, len(order))
+
+    for plural in sorted(group):
+        place(plural, frozenset())
+    return order
 
 
 def _required_cycles(
@@ -724,6 +779,7 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
         filled = _fillable(context, needs)
         context.unfilled_refs.extend(f.name for f in context.refs if f not in filled)
         context.ancestors.extend(_ancestors(context, contexts, needs))
+        context.parent_deletions.update(_parent_deletions(context, contexts))
         context.invalidates.extend(
             c.names.plural for c in _descendants(context, contexts) if c.cached
         )
@@ -812,6 +868,54 @@ def _fillable(resource: ResourceContext, needs: dict[str, set[str]]) -> list[Fie
         and f.ref.target.plural != resource.names.plural
         and resource.names.plural not in needs[f.ref.target.plural]
     ]
+
+
+def _parent_deletions(
+    context: ResourceContext, contexts: dict[str, ResourceContext]
+) -> dict[str, tuple[str, list[str]]]:
+    """What deleting each filled ref's parent does to a test record: the tests make one
+    record of each ancestor and point every ref to a resource at it, so the refs of those
+    records decide too (a restrict anywhere on the way refuses; a cascade takes its holder
+    along, whose own holders then decide)."""
+    outcomes: dict[str, tuple[str, list[str]]] = {}
+    ancestor_refs = [
+        (names.plural, g.ref.target.plural, g.ref.on_delete)
+        for names, _, links in context.ancestors
+        for g in contexts[names.plural].refs
+        if g.ref is not None and g.name in links
+    ]
+    for ref in context.filled_refs:
+        assert ref.ref is not None
+        target = ref.ref.target.plural
+        emptied = [
+            f.name
+            for f in context.filled_refs
+            if f.ref and f.ref.target.plural == target and f.name != ref.name and not f.required
+        ]
+        edges = ancestor_refs + [
+            ("", f.ref.target.plural, f.ref.on_delete)  # "": the test record
+            for f in context.filled_refs
+            if f.ref and f.name not in emptied
+        ]
+        outcomes[ref.name] = (_deletion_outcome(target, edges), emptied)
+    return outcomes
+
+
+def _deletion_outcome(deleted: str, edges: list[tuple[str, str, str]]) -> str:
+    """Deleting the record of ``deleted`` among records that point at each other (holder,
+    target, on_delete): "restrict" if refused, "cascade" if the test record ("") goes with
+    it, else "set_null"."""
+    gone, queue = {deleted}, [deleted]
+    while queue:
+        record = queue.pop()
+        for holder, target, action in edges:
+            if target == record and action == "cascade" and holder not in gone:
+                gone.add(holder)
+                queue.append(holder)
+    # A restrict refuses even where a cascade of the same delete would take its holder.
+    if any(target in gone and action == "restrict" for _, target, action in edges):
+        return "restrict"
+    return "cascade" if "" in gone else "set_null"
 
 
 def _ancestors(

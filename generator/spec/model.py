@@ -191,6 +191,13 @@ class FieldSpec(_Strict):
             raise _invalid("values", "enum `values` must be distinct")
         if any(not v for v in self.values):
             raise _invalid("values", "enum `values` must not be empty strings")
+        with_comma = next((v for v in self.values if "," in v), None)
+        if self.filter and with_comma is not None:
+            raise _invalid(
+                "values",
+                f"a filtered enum's values cannot hold a comma ({with_comma!r}): ?name_in="
+                " lists values separated by commas",
+            )
 
     def _check_decimal(self) -> None:
         if self.type == "decimal" and self.decimal_scale > self.decimal_precision:

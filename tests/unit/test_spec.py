@@ -955,3 +955,12 @@ def test_yaml_values_a_spec_cannot_hold_are_refused(value: str, kind: str) -> No
 def test_resource_names_the_code_cannot_hold_are_refused(name: str, problem: str) -> None:
     text = f"resource: {name}\nfields: {{title: string}}\n"
     assert f"{at(text, name)}: resource name {name!r}: {problem}" in errors(text)
+
+
+def test_a_filtered_enum_value_holds_no_comma() -> None:
+    text = "fields:\n  size: {type: enum, values: [small, 'x,l'], filter: true}\n"
+    assert errors(text) == [
+        f"{at(text, '[small')}: a filtered enum's values cannot hold a comma ('x,l'):"
+        " ?name_in= lists values separated by commas"
+    ]
+    load("fields:\n  size: {type: enum, values: [small, 'x,l']}\n")  # unfiltered: fine
