@@ -22,6 +22,12 @@ from generator.errors import ScaffoldError, SpecError, display_path
 from generator.ide import EDITOR_SCHEMA
 from generator.importers.openapi import Draft, Unmapped, convert, rename_reserved
 from generator.spec import load_spec_text
+from generator.spec.load import deep_flow_collection
+
+# What an OpenAPI document may cost (big real ones hold about a million values and nest
+# about 30 levels deep): more is a hostile file, refused before it hangs the import.
+MAX_DOCUMENT_VALUES = 5_000_000
+MAX_DOCUMENT_DEPTH = 100
 
 
 @dataclass(frozen=True)
@@ -94,15 +100,23 @@ def load_document(path: Path) -> Mapping[str, Any]:
         raise ScaffoldError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ScaffoldError(f"{path}: cannot read it ({error})") from None
+    too_deep = f"values nest more than {MAX_DOCUMENT_DEPTH} levels deep"
+    if (deep := deep_flow_collection(text, MAX_DOCUMENT_DEPTH)) is not None:
+        raise ScaffoldError(f"{path}:{deep[0]}:{deep[1]}: {too_deep}")
     try:
         yaml = YAML(typ="safe", pure=True)
         yaml.Constructor = _Constructor
         data = yaml.load(text)
+    except RecursionError:
+        raise ScaffoldError(f"{path}: {too_deep}") from None
     except YAMLError as error:
         raise ScaffoldError(f"{path}: not YAML or JSON ({_first_line(error)})") from None
     if not isinstance(data, Mapping):
         raise ScaffoldError(f"{path}: expected an OpenAPI document (a mapping)")
-    plain = _plain(data)
+    try:
+        plain = _plain(data, [MAX_DOCUMENT_VALUES])
+    except _TooCostly as error:
+        raise ScaffoldError(f"{path}: {str(error) or too_deep}") from None
     assert isinstance(plain, dict)
     return plain
 
@@ -220,11 +234,24 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def _plain(node: Any) -> Any:
+class _TooCostly(Exception):
+    """The document holds more than a document may (no message: it nests too deeply)."""
+
+
+def _plain(node: Any, left: list[int], depth: int = 0) -> Any:
+    """Plain data, spending `left` (values, aliases expanded) and refusing depth."""
+    left[0] -= 1
+    if left[0] < 0:
+        raise _TooCostly(
+            f"the document holds more than {MAX_DOCUMENT_VALUES:,} values once its YAML"
+            " aliases are expanded"
+        )
+    if depth > MAX_DOCUMENT_DEPTH:
+        raise _TooCostly()
     if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): _plain(v, left, depth + 1) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [_plain(v, left, depth + 1) for v in node]
     return node
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,30 @@ Position = tuple[int, int]  # 1-based line and column
 MAX_SPEC_BYTES = 1_048_576
 MAX_DEPTH = 32
 MAX_VALUES = 100_000
+
+
+# What may open or close a flow collection: a bracket that is not in a quoted scalar or a
+# comment (a quote opens one after a space, a flow indicator or a line start; `#`, a
+# comment, after a space or a line start).
+_FLOW_TOKEN = re.compile(
+    r"""(?<![^\s\[{,:])'(?:[^']|'')*'|(?<![^\s\[{,:])"(?:[^"\\]|\\.)*"|(?<!\S)#[^\n]*|[\[\]{}]"""
+)
+
+
+def deep_flow_collection(text: str, limit: int = MAX_DEPTH) -> Position | None:
+    """Where `[` and `{` first open more than `limit` collections. ruamel's scanner takes
+    time quadratic in this depth (seconds for a few kilobytes), so it is measured before
+    parsing; block nesting costs indentation and stays within the size limit."""
+    depth = 0
+    for token in _FLOW_TOKEN.finditer(text):
+        if token[0] in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                line = text.count("\n", 0, token.start()) + 1
+                return line, token.start() - text.rfind("\n", 0, token.start())
+        elif token[0] in ("]", "}"):
+            depth = max(depth - 1, 0)
+    return None
 
 
 class _Constructor(RoundTripConstructor):
@@ -67,6 +92,9 @@ def load_spec_text(text: str, source: str, file_stem: str) -> ResourceSpec:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_SPEC_BYTES:
         message = f"the spec is larger than {MAX_SPEC_BYTES:,} bytes; a spec is a short file"
         raise SpecError([Diagnostic(source, 1, 1, message)])
+    if (deep := deep_flow_collection(text)) is not None:
+        message = f"values nest more than {MAX_DEPTH} levels deep"
+        raise SpecError([Diagnostic(source, *deep, message)])
     try:
         document = _yaml().load(text)
     except RecursionError:

@@ -615,6 +615,33 @@ def test_cli_import_of_a_missing_file_fails_plainly(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (  # ten levels of ten aliases: 10^10 values once expanded
+            "\n".join(
+                ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+                + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+            ),
+            "the document holds more than 5,000,000 values once its YAML aliases are expanded",
+        ),
+        ("openapi: " + "[" * 20_000 + "]" * 20_000, "1:110: values nest more than 100 levels"),
+        (
+            "".join(f"{'  ' * n}k{n}:\n" for n in range(150)) + "  " * 150 + "end\n",
+            "values nest more than 100 levels deep",
+        ),
+    ],
+    ids=["alias bomb", "deep flow", "deep block"],
+)
+def test_documents_that_would_cost_too_much_are_refused(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    document = tmp_path / "openapi.yaml"
+    document.write_text(text, encoding="utf-8")
+    with pytest.raises(ScaffoldError, match=message):
+        load_document(document)
+
+
 def test_enum_values_and_defaults_survive_exactly(tmp_path: Path) -> None:
     values = ["yes", "null", "1", "a, b", "[x]", "#tag", "2024-01-01"]
     prop = {"type": "string", "enum": values, "default": "2024-01-01"}

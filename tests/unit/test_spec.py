@@ -916,6 +916,26 @@ def test_values_nested_too_deeply_are_located() -> None:
     assert error.endswith("values nest more than 32 levels deep")
 
 
+@pytest.mark.parametrize("opening, closing", [("[", "]"), ("{a: ", "}")])
+def test_flow_collections_nested_too_deeply_are_refused_before_yaml_parses_them(
+    opening: str, closing: str
+) -> None:
+    """Located at the bracket too many (ruamel, quadratic in flow depth, took seconds)."""
+    text = "fields:\n  title: string\ndescription: " + opening * 20_000 + "1" + closing * 20_000
+    assert errors(text) == [
+        f"specs/reviews.yaml:3:{len('description: ' + opening * 32) + 1}: values nest more than"
+        " 32 levels deep"
+    ]
+
+
+def test_brackets_in_quotes_and_comments_do_not_nest() -> None:
+    text = (
+        "fields:\n  title: {type: string, description: '" + "[" * 40 + "'}\n"
+        '  body: {type: text, description: "' + "{" * 40 + '"}  # ' + "[" * 40 + "\n"
+    )
+    assert load_spec_text(text, SOURCE, "reviews").fields["body"].type == "text"
+
+
 @pytest.mark.parametrize("key", ["max_length", "min_length"])
 def test_lengths_are_capped_at_what_a_column_holds(key: str) -> None:
     text = f"fields:\n  title: {{type: text, {key}: 1000000000000}}\n"

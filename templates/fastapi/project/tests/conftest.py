@@ -46,13 +46,25 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     """The test database: every table created once (after dropping any left over)."""
     database = create_engine(settings)
+    await drop_tables(database)
     async with database.begin() as connection:
-        await connection.run_sync(Base.metadata.drop_all)
         await connection.run_sync(Base.metadata.create_all)
     yield database
-    async with database.begin() as connection:
-        await connection.run_sync(Base.metadata.drop_all)
+    await drop_tables(database)
     await database.dispose()
+
+
+async def drop_tables(database: AsyncEngine) -> None:
+    """Drop every table, also those in a cycle of refs: SQLite, which cannot drop their
+    foreign keys first, drops them with its checks off (set outside a transaction)."""
+    async with database.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        await connection.run_sync(Base.metadata.drop_all)
+        await connection.commit()
+        if sqlite:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 @pytest.fixture(autouse=True)
