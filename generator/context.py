@@ -897,8 +897,33 @@ def _parent_deletions(
             for f in context.filled_refs
             if f.ref and f.name not in emptied
         ]
-        outcomes[ref.name] = (_deletion_outcome(target, edges), emptied)
+        if contexts[target].soft_delete:
+            soft = {p for p, c in contexts.items() if c.soft_delete}
+            outcome = _soft_deletion_outcome(target, edges, soft, context.soft_delete)
+        else:
+            outcome = _deletion_outcome(target, edges)
+        outcomes[ref.name] = (outcome, emptied)
     return outcomes
+
+
+def _soft_deletion_outcome(
+    deleted: str, edges: list[tuple[str, str, str]], soft: set[str], record_soft: bool
+) -> str:
+    """As _deletion_outcome, for a parent that is only marked deleted: the database's ON
+    DELETE never fires, so only its own children count (one level): a restrict refuses, a
+    cascade marks a soft-deleting child deleted or hides the other kind with it. A child
+    that is not soft-deleting hides with a soft-deleting parent so marked, too."""
+    if any(target == deleted and action == "restrict" for _, target, action in edges):
+        return "restrict"
+    taken = {
+        holder for holder, target, action in edges if target == deleted and action == "cascade"
+    }
+    if "" in taken:
+        return "cascade"
+    hidden_by = {holder for holder in taken if holder in soft} if not record_soft else set()
+    if any(h == "" and t in hidden_by and a == "cascade" for h, t, a in edges):
+        return "cascade"
+    return "set_null"
 
 
 def _deletion_outcome(deleted: str, edges: list[tuple[str, str, str]]) -> str:

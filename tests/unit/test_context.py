@@ -132,6 +132,41 @@ def test_a_ref_to_a_soft_deleted_resource_knows_it() -> None:
     assert course.ref is not None and course.ref.target_soft_delete
 
 
+def test_deleting_a_soft_deleted_parent_follows_no_cascade_of_the_database() -> None:
+    """Teams are only marked deleted: the cascade to the team's projects never fires, so the
+    project's restrict on tasks cannot refuse it; the task's own ref to the team is cleared."""
+    built = contexts(
+        {
+            "teams": "fields:\n  name: string\nsoft_delete: true\n",
+            "projects": "fields:\n  team: {type: ref, on_delete: cascade}\n",
+            "tasks": (
+                "fields:\n  project: {type: ref, on_delete: restrict}\n"
+                "  team: {type: ref, required: false, on_delete: set_null}\n"
+            ),
+        }
+    )
+    assert built["tasks"].parent_deletions["team_id"] == ("set_null", [])
+    assert built["tasks"].parent_deletions["project_id"] == ("restrict", [])
+
+
+@pytest.mark.parametrize(("task_soft", "outcome"), [(False, "cascade"), (True, "set_null")])
+def test_a_child_hides_with_a_parent_its_soft_deleted_grandparent_marked(
+    task_soft: bool, outcome: str
+) -> None:
+    built = contexts(
+        {
+            "teams": "fields:\n  name: string\nsoft_delete: true\n",
+            "projects": "fields:\n  team: {type: ref, on_delete: cascade}\nsoft_delete: true\n",
+            "tasks": (
+                "fields:\n  project: {type: ref, on_delete: cascade}\n"
+                "  team: {type: ref, required: false, on_delete: set_null}\n"
+                f"soft_delete: {str(task_soft).lower()}\n"
+            ),
+        }
+    )
+    assert built["tasks"].parent_deletions["team_id"] == (outcome, [])
+
+
 def test_refs_are_left_out_of_the_samples() -> None:
     built = contexts({"courses": COURSES, "lessons": LESSONS})
     samples = built["lessons"].samples
