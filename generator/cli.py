@@ -244,6 +244,85 @@ def validate(
 
 
 @app.command()
+def eject(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="The template, by its short name (service) or path; see --list."),
+    ] = None,
+    list_: Annotated[
+        bool, typer.Option("--list", help="Show the templates a project may override.")
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff",
+            help="Show what changed in the stack's template since the eject (or, when nothing"
+            " did, how your override differs from it).",
+        ),
+    ] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Merge what changed in the stack's template since the eject into your"
+            " override (conflicts are left marked).",
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an override that exists already.")
+    ] = False,
+    trust: TrustOption = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Copy one of the stack's templates into scaffold-templates/, where it replaces the
+    stack's for this project: edit it, and every `scaffold resource` renders with it (edits
+    in generated files are merged as usual).
+
+    Examples: scaffold eject --list; scaffold eject service; scaffold eject --update service
+    """
+    with _reporting(as_json, debug):
+        from generator import output
+        from generator.project import Project
+
+        project = Project.find(Path.cwd(), trust=trust)
+        overrides = project.overrides
+        if list_ or name is None:
+            if name is not None or diff or force or update:
+                raise ScaffoldError("--list takes no template name, --diff, --update or --force")
+            listing = output.templates_json(overrides)
+            _print_json({"ok": True, **listing}) if as_json else output.templates_list(listing)
+            return
+        template = overrides.find(name)
+        if diff:
+            text = overrides.diff(template)
+            if as_json:
+                _print_json({"ok": True, "template": template.name, "diff": text})
+            else:
+                print(text or f"{template.override} is the stack's template, unchanged", end="")
+            return
+        if update:
+            with _changing(project.root):
+                conflicts = overrides.update(template)
+            if as_json:
+                _print_json(
+                    {"ok": not conflicts, "template": template.name, "conflicts": conflicts}
+                )
+            elif not quiet:
+                output.override_updated(template, conflicts)
+            if conflicts:
+                raise typer.Exit(1)
+            return
+        with _changing(project.root):
+            overrides.eject(template, force=force)
+        if as_json:
+            _print_json({"ok": True, "template": template.name, "path": template.override})
+        elif not quiet:
+            output.ejected(project, template)
+
+
+@app.command()
 def schema(as_json: JsonOption = False) -> None:
     """Print the JSON Schema of the spec format (for editor completion and checks).
 

@@ -13,7 +13,6 @@ from generator.manifest import Manifest, base_path, pending_path
 from generator.migrations import plan_migration
 from generator.plan import Plan, plan_files
 from generator.project import Project
-from generator.render import Renderer
 
 
 @dataclass
@@ -73,7 +72,7 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
         del manifest.files[path]
 
     # The others are rendered again too: a parent's files know its children.
-    renderer = Renderer(project.stack)
+    renderer = project.renderer()
     formatter = Formatter(project.stack, manifest)
     remaining = load_contexts(project, dict(manifest.resources))
     result.rewired = plan_files(

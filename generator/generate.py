@@ -59,7 +59,7 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     contexts = load_contexts(project, everything, {**starters, **updated})
     wanted = {c.names.plural: c.spec_path for c in contexts.values() if c.spec_path in paths}
 
-    renderer = Renderer(stack)
+    renderer = project.renderer()
     formatter = Formatter(stack, manifest, options.progress)
     rendered = render_all(renderer, formatter, list(contexts.values()))
     plan = plan_files(
@@ -71,12 +71,13 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
         force_conflicts=options.force_conflicts,
     )
     result = Result(plan, sorted(wanted), sorted(starters), sorted(updated))
+    result.warnings += project.overrides.warnings()
 
     # The schema step: one new revision when the tables changed, written with the plan.
     migration = plan_migration(project.root, renderer, contexts.values())
     result.migration = migration.path if migration else None
     if migration:
-        result.warnings = data_losses(migration.operations, migration.path)
+        result.warnings += data_losses(migration.operations, migration.path)
     if options.dry_run:
         return result
     manifest.resources.update(wanted)

@@ -107,21 +107,24 @@ def render_revision(
     downgrade = [op.inverse() for op in reversed(operations)]
     up_checks, up = fill_steps(operations)
     down_checks, down = fill_steps(downgrade)
-    return renderer.env.get_template(name).render(
-        revision=revision,
-        down_revision=down_revision,
-        message=describe(operations),
-        upgrade=group(up),
-        downgrade=group(down),
-        upgrade_checks=up_checks,
-        downgrade_checks=down_checks,
-        # The storage types of the values filled in ("now": a timestamp), for the imports.
-        filled={
-            "now" if op.item.get("default_now") else op.item["type"]
-            for op in up + down
-            if op.kind == "fill_column" and _fillable(op.item)
-        },
-        column_type=column_type,
+    return renderer.render(
+        name,
+        dict(
+            revision=revision,
+            down_revision=down_revision,
+            message=describe(operations),
+            upgrade=group(up),
+            downgrade=group(down),
+            upgrade_checks=up_checks,
+            downgrade_checks=down_checks,
+            # The storage types of the values filled in ("now": a timestamp), for the imports.
+            filled={
+                "now" if op.item.get("default_now") else op.item["type"]
+                for op in up + down
+                if op.kind == "fill_column" and _fillable(op.item)
+            },
+            column_type=column_type,
+        ),
     )
 
 

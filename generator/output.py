@@ -16,6 +16,7 @@ from rich.tree import Tree
 from generator.destroy import DestroyResult
 from generator.formatting import Progress as ProgressCallback
 from generator.generate import Result
+from generator.overrides import Overrides, Template
 from generator.plan import Action, FileChange
 from generator.project import Project
 
@@ -303,3 +304,53 @@ def destroy_json(result: DestroyResult) -> dict[str, Any]:
         "migration": result.migration,
         "moved_specs": [{"from": s, "to": to} for s, to in result.moved_specs.items()],
     }
+
+
+def templates_json(overrides: Overrides) -> dict[str, Any]:
+    """The templates a project may override: short name, stack path, override path and
+    whether the project overrides it (and whether that override is stale)."""
+    return {
+        "stack": overrides.stack.name,
+        "templates": [
+            {
+                "name": t.name,
+                "template": t.template,
+                "path": t.override,
+                "ejected": (overrides.root / t.override).is_file(),
+                "stale": overrides.stale(t),
+            }
+            for t in overrides.templates()
+        ],
+        "warnings": overrides.warnings(),
+    }
+
+
+def templates_list(listing: dict[str, Any]) -> None:
+    console.print(f"Templates of the {listing['stack']} stack (scaffold eject NAME):")
+    width = max(len(t["name"]) for t in listing["templates"])
+    for t in listing["templates"]:
+        state = " [yellow](ejected, stale)[/]" if t["stale"] else ""
+        state = state or (" [cyan](ejected)[/]" if t["ejected"] else "")
+        console.print(f"  {t['name']:<{width}}  {t['path']}{state}", markup=True)
+    for warning in listing["warnings"]:
+        errors.print(f"[bold yellow]warning[/] {warning}")
+
+
+def ejected(project: Project, template: Template) -> None:
+    console.print(
+        f"Ejected {template.name}: [green]{template.override}[/]. It replaces the"
+        f" {project.stack.name} stack's template in this project; edit it, then run"
+        " `scaffold resource --all` to render every resource with it."
+    )
+
+
+def override_updated(template: Template, conflicts: list[int]) -> None:
+    if not conflicts:
+        console.print(f"Merged the stack's changes into {template.override}.")
+        return
+    where = ", ".join(str(n) for n in conflicts)
+    errors.print(
+        f"[bold red]conflict[/] {template.override}: your override and the stack's changes"
+        f" overlap at line(s) {where}; keep what you want between the markers and delete the"
+        " marker lines (scaffold resource refuses to render it until then)"
+    )

@@ -13,6 +13,8 @@ from generator.containment import check_inside
 from generator.env_file import write_env
 from generator.errors import ScaffoldError, display_path
 from generator.naming import Names
+from generator.overrides import Overrides
+from generator.render import Renderer
 from generator.stacks import Stack, available_stacks, is_installed, load_stack, load_stack_at
 
 CONFIG_FILE = "scaffold.toml"
@@ -54,6 +56,15 @@ class Project:
             raise ScaffoldError(f'{_where(config, text, "specs")}: expected a folder name')
         check_inside(root, specs, f"{_where(config, text, 'specs')}: specs")
         return cls(root, _stack(root, stack, trust, _where(config, text, "stack")), specs)
+
+    @property
+    def overrides(self) -> Overrides:
+        """The project's own templates (scaffold-templates/), which replace the stack's."""
+        return Overrides(self.root, self.stack)
+
+    def renderer(self) -> Renderer:
+        """The stack's templates, with the project's overrides looked in first."""
+        return Renderer(self.stack, self.overrides.active())
 
     def spec_names(self) -> list[str]:
         """The resource name of every spec file in the specs folder (its file name)."""

@@ -22,10 +22,13 @@ class Renderer:
     rendered in Jinja's sandbox: they read the context, they cannot reach Python's internals
     (``self.__init__.__globals__`` is a render error), so a stack cannot run code."""
 
-    def __init__(self, stack: Stack) -> None:
+    def __init__(self, stack: Stack, overrides: Path | None = None) -> None:
+        """``overrides``: a project's folder of templates, looked in before the stack's
+        (same paths, same sandbox, same context)."""
         self.stack = stack
+        folders = [str(overrides)] if overrides else []
         self.env = jinja2.sandbox.SandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(str(stack.root)),
+            loader=jinja2.FileSystemLoader([*folders, str(stack.root)]),
             bytecode_cache=_bytecode_cache(),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -55,11 +58,8 @@ class Renderer:
         for template in _templates(folder):
             relative = template.relative_to(folder).as_posix().removesuffix(TEMPLATE_SUFFIX)
             name = template.relative_to(self.stack.root).as_posix()
-            try:
-                output = self.env.from_string(relative).render(path_names)
-                text = self.env.get_template(name).render(context)
-            except (jinja2.exceptions.SecurityError, jinja2.TemplateSyntaxError) as error:
-                raise RenderError(template, error) from None
+            output = self.env.from_string(relative).render(path_names)
+            text = self.render(name, context)
             reason = outside_reason_of(output)
             if reason is not None:
                 raise ScaffoldError(
@@ -71,16 +71,34 @@ class Renderer:
             files[output] = text
         return files
 
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        """One template (a path below the stack's folder, or the project's override of it).
+        A failure is located in the file that failed: the stack's templates fail only in
+        the sandbox or by a bug, a project's override also by any mistake in it."""
+        try:
+            template = self.env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            raise RenderError(Path(error.filename or name), error) from None
+        path = Path(template.filename or name)
+        try:
+            return template.render(context)
+        except Exception as error:
+            unsafe = isinstance(error, jinja2.exceptions.SecurityError)
+            if path.is_relative_to(self.stack.root) and not unsafe:
+                raise  # a bug of the stack
+            raise RenderError(path, error) from None
+
 
 class RenderError(ScaffoldError):
     """A template that fails to render (the sandbox refused it, or a syntax error), located
     at its line."""
 
-    def __init__(self, template: Path, error: jinja2.TemplateError) -> None:
+    def __init__(self, template: Path, error: Exception) -> None:
         line = getattr(error, "lineno", None) or _template_line(error, template)
         where = f"{display_path(template)}:{line}" if line else display_path(template)
         kind = "unsafe template" if isinstance(error, jinja2.exceptions.SecurityError) else "error"
-        super().__init__(f"{where}: {kind}: {error.message or error}; nothing was written")
+        message = getattr(error, "message", None) or str(error) or type(error).__name__
+        super().__init__(f"{where}: {kind}: {message}; nothing was written")
 
 
 def _template_line(error: BaseException, template: Path) -> int | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ class Stack:
     reserved_resources: frozenset[str]
     types: dict[str, dict[str, Any]]
     migration_dir: Path | None = None  # the schema revision template, if the stack has one
+    # Templates a project may override: short name -> path below root (`scaffold eject`).
+    templates: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def project_files_by_resource(self) -> dict[str, str]:
@@ -96,4 +98,5 @@ def load_stack_at(root: Path) -> Stack:
         reserved_resources=frozenset(data.get("reserved_resources", ())),
         types=data["types"],
         migration_dir=root / data["migration"] if data.get("migration") else None,
+        templates=dict(data.get("templates", {})),
     )
