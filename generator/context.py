@@ -419,6 +419,18 @@ class ResourceContext:
         return [c for c in self.children if c.on_delete == "restrict"]
 
     @property
+    def checked_restricts(self) -> list[Child]:
+        """Restricting children the app checks itself before a delete: all of them when the
+        delete only marks the record (the row stays, no ON DELETE fires); for a real delete,
+        those whose records may also hold a cascading ref to this one, where the database
+        would delete or refuse by the order of its constraints (PostgreSQL and SQLite
+        differ) and the contract says a restrict refuses."""
+        if self.soft_delete:
+            return self.restricting_children
+        cascading = {c.names.plural for c in self.children if c.on_delete == "cascade"}
+        return [c for c in self.restricting_children if c.names.plural in cascading]
+
+    @property
     def delete_conflicts(self) -> list[str]:
         """What a DELETE can be refused for (409), in words: a soft delete checks the
         children that restrict it itself; a hard delete meets delete_blockers in the

@@ -167,6 +167,25 @@ def test_a_child_hides_with_a_parent_its_soft_deleted_grandparent_marked(
     assert built["tasks"].parent_deletions["team_id"] == (outcome, [])
 
 
+def test_a_restrict_beside_a_cascade_to_the_same_parent_is_checked_by_the_app() -> None:
+    """A record holding both to one course: PostgreSQL and SQLite would order the two
+    constraints differently (one deletes, the other refuses), so the service checks."""
+    built = contexts(
+        {
+            "courses": COURSES,
+            "lessons": "fields:\n  course: {type: ref, on_delete: restrict}\n",
+            "swaps": (
+                "fields:\n  course: {type: ref, on_delete: restrict}\n"
+                "  replaced: {type: ref, to: course, required: false, on_delete: cascade}\n"
+            ),
+        }
+    )
+    assert [(c.names.plural, c.field) for c in built["courses"].checked_restricts] == [
+        ("swaps", "course_id")
+    ]
+    assert len(built["courses"].restricting_children) == 2  # lessons: the database's to keep
+
+
 def test_refs_are_left_out_of_the_samples() -> None:
     built = contexts({"courses": COURSES, "lessons": LESSONS})
     samples = built["lessons"].samples
