@@ -2,10 +2,13 @@
 
     .venv/bin/python benchmarks/bench_generate.py [--runs 7] [--batches 1,10,100]
                                                   [--no-peers] [--profile]
+    .venv/bin/python benchmarks/bench_generate.py --incremental 0,100,1000 [--runs 5]
 
 Every case is a separate process timed from start to exit (files written and formatted),
 in a fresh target each time; the cases alternate within each repetition, so a slow moment
-of the machine hits all of them alike. Prints a table and writes benchmarks/results.json.
+of the machine hits all of them alike. Prints a table and writes benchmarks/results.json
+(with --incremental: one resource added to and regenerated in projects of each size,
+benchmarks/incremental.json).
 See benchmarks/README.md for the method."""
 
 from __future__ import annotations
@@ -134,6 +137,64 @@ def scaffold_cases(scaffold: Path, base: Path, batches: list[int]) -> list[Case]
     return cases
 
 
+ADDED = "zetas"  # the resource added in the incremental cases
+
+
+def incremental_cases(scaffold: Path, base: Path, sizes: list[int], root: Path) -> list[Case]:
+    """One resource added to a project of each size, and one regenerated unchanged in it
+    (in a project of one resource for size 0). Each project is generated once, at the path
+    it is timed at (what a run remembers is kept per project path), copied aside, and put
+    back before every timed run; adding and regenerating get projects of their own."""
+    version = metadata.version("scaffold")
+    cases = []
+    for size in sizes:
+        for kind in ("add", "regenerate"):
+            count = size if kind == "add" else max(size, 1)
+            work = root / f"{kind}-{size}" / "project"
+            pristine = work.parent / "pristine"
+            print(f"  generating a project of {count} resources ({kind}) ...", flush=True)
+            shutil.copytree(base, work, symlinks=True)
+            write_specs(work, [f"r{i}s" for i in range(1, count + 1)])
+            if count:
+                _time([str(scaffold), "resource", "--all", "-q"], work)
+            shutil.copytree(work, pristine, symlinks=True)
+            cases.append(_incremental_case(scaffold, kind, count, work, pristine, version))
+    return cases
+
+
+def _incremental_case(
+    scaffold: Path, kind: str, count: int, work: Path, pristine: Path, version: str
+) -> Case:
+    def make(scratch: Path) -> tuple[list[str], Path]:
+        shutil.rmtree(work)
+        shutil.copytree(pristine, work, symlinks=True)
+        if kind == "add":
+            write_specs(work, [ADDED])
+            return [str(scaffold), "resource", ADDED, "-q"], work
+        return [str(scaffold), "resource", "r1s", "-q"], work
+
+    name = f"{'add one to' if kind == 'add' else 'regenerate one of'} {count}"
+    return Case(name, make, count, version, "resources already generated")
+
+
+def summarise_incremental(cases: list[Case], sizes: list[int]) -> dict[str, Any]:
+    """Each size against the smallest, measured in the same run (issue 14's goals: at most
+    1.3x at 100 resources and 2x at 1,000)."""
+    by_name = {case.name: case for case in cases}
+    ratios: dict[str, float] = {}
+    goals: dict[str, bool] = {}
+    for kind, label in (("add", "add one to"), ("regenerate", "regenerate one of")):
+        counts = [n if kind == "add" else max(n, 1) for n in sizes]
+        floor = by_name[f"{label} {counts[0]}"].median
+        for size, count in zip(sizes[1:], counts[1:], strict=True):
+            ratio = by_name[f"{label} {count}"].median / floor
+            ratios[f"{label} {count} / {label} {counts[0]}"] = round(ratio, 3)
+            limit = 1.3 if size <= 100 else 2.0
+            goals[f"{label} {count} <= {limit}x {label} {counts[0]}"] = ratio <= limit
+    cases_json = {case.name: case_json(case) for case in cases}
+    return {"cases": cases_json, "ratios": ratios, "goals": goals}
+
+
 def peer_cases(cache: Path) -> tuple[list[Case], list[str]]:
     cases: list[Case] = []
     skipped: list[str] = []
@@ -213,14 +274,7 @@ def summarise(cases: list[Case], batches: list[int], skipped: list[str]) -> dict
     goals["cost linear in resources"] = linearity.get("linear")
     return {
         "cases": {
-            case.name: {
-                "median_s": round(case.median, 4),
-                "min_s": round(case.best, 4),
-                "runs_s": [round(t, 4) for t in case.times],
-                "resources": case.resources,
-                "version": case.version,
-                "note": case.note,
-            }
+            case.name: {**case_json(case), "version": case.version, "note": case.note}
             for case in cases
         },
         "ratios": ratios,
@@ -228,6 +282,15 @@ def summarise(cases: list[Case], batches: list[int], skipped: list[str]) -> dict
         "batches": linearity,
         "goals": goals,
         "skipped": skipped,
+    }
+
+
+def case_json(case: Case) -> dict[str, Any]:
+    return {
+        "median_s": round(case.median, 4),
+        "min_s": round(case.best, 4),
+        "runs_s": [round(t, 4) for t in case.times],
+        "resources": case.resources,
     }
 
 
@@ -369,6 +432,24 @@ def _v(package: str) -> str:
         return ""
 
 
+def run_incremental(
+    scaffold: Path, base: Path, sizes: list[int], runs: int, scratch_root: Path
+) -> dict[str, Any]:
+    print("preparing the incremental cases ...", flush=True)
+    cases = incremental_cases(scaffold, base, sizes, scratch_root)
+    print(f"timing {len(cases)} cases x {runs} runs, alternating ...", flush=True)
+    run_all(cases, runs, scratch_root)
+    summary = summarise_incremental(cases, sizes)
+    print(f"\none resource in a project of n: median and min of {runs} runs, seconds")
+    for case in cases:
+        print(f"  {case.name:<28} {case.median:>8.3f} {case.best:>8.3f}")
+    for name, ratio in summary["ratios"].items():
+        print(f"  {name:<45} {ratio:.2f}")
+    for goal, met in summary["goals"].items():
+        print(f"  {goal:<45} {'met' if met else 'NOT met'}")
+    return {"machine": machine(), "runs": runs, **summary}
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="repetitions (default 7)")
@@ -379,8 +460,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", action="store_true", help="print a cProfile top 10 of one cold run"
     )
-    parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--incremental",
+        default="",
+        help="only the incremental cases, for these project sizes (e.g. 0,100,1000)",
+    )
+    parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
+    args.sizes = sorted({int(n) for n in args.incremental.split(",") if n.strip()})
+    default = "incremental.json" if args.sizes else "results.json"
+    args.output = args.output or HERE / default
     args.batch_sizes = sorted({int(n) for n in args.batches.split(",") if n.strip()})
     if args.runs < 1 or not args.batch_sizes or min(args.batch_sizes) < 1:
         parser.error("--runs and every batch size must be at least 1")
@@ -396,6 +485,11 @@ def main(argv: list[str] | None = None) -> None:
         print("making the base project with `scaffold new` ...", flush=True)
         base = scratch_root / "base"
         _time([str(scaffold), "new", "base", "--no-input", "--quiet"], scratch_root)
+        if args.sizes:
+            report = run_incremental(scaffold, base, args.sizes, args.runs, scratch_root)
+            args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+            print(f"\nwrote {args.output}")
+            return
         cases = scaffold_cases(scaffold, base, args.batch_sizes)
         skipped: list[str] = []
         if args.no_peers:

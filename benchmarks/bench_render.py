@@ -47,7 +47,7 @@ for _rep in range(7):
         out = {}
         for c in contexts.values():
             out.update(r.resource(c))
-        out.update(r.wiring(list(contexts.values())))
+        out.update(r.wiring(c.wired for c in contexts.values()))
         times[sb].append(time.perf_counter() - t)
         outs[sb] = out
 print("resources", len(contexts), "files", len(outs[True]))

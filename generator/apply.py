@@ -60,8 +60,10 @@ def apply_plan(
             outputs[pending_path(change.path)] = change.new
             continue
         rendered = (fingerprints or {}).get(change.path, "")
-        manifest.files[change.path] = Entry(change.source, digest(change.new), rendered)
-        outputs[base_path(change.path)] = change.new
+        entry = Entry(change.source, digest(change.new), rendered)
+        manifest.files[change.path] = entry
+        if entry != old or manifest.base(change.path) is None:
+            outputs[base_path(change.path)] = change.new  # unchanged bases stay as they are
         if old is not None and old.pending:
             outputs[pending_path(change.path)] = None  # the conflict is over
     outputs[MANIFEST] = manifest.to_json()
@@ -73,8 +75,9 @@ def write_all(root: Path, outputs: dict[str, str | None]) -> None:
     sentence on failure. Every file is staged and flushed first, then a journal is written
     (generator/journal.py) and the files are moved into place: an exception, Ctrl-C or
     SIGTERM rolls back at once; a SIGKILL or power loss is rolled back by the next run."""
+    folders: dict[str, str] = {}
     for relative in outputs:
-        check_inside(root, relative, "a file this run writes")
+        check_inside(root, relative, "a file this run writes", folders)
         check_replaceable(root, relative)
     made: list[Path] = []  # folders made before the journal (.scaffold/), removed on failure
     ignore: Path | None = None

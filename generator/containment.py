@@ -5,34 +5,47 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.errors import ScaffoldError
 
 
-def outside_reason(root: Path, relative: str) -> str | None:
-    """Why ``relative`` (a project path, posix) is not inside ``root``; None when it is."""
+def outside_reason(root: Path, relative: str, folders: dict[str, str] | None = None) -> str | None:
+    """Why ``relative`` (a project path, posix) is not inside ``root``; None when it is.
+    ``folders`` keeps the folders resolved so far, for checking many paths of one tree."""
     if not relative or "\\" in relative or "\0" in relative:
         return "is not a plain relative path"
-    path = PurePosixPath(relative)
-    if path.is_absolute() or (len(relative) > 1 and relative[1] == ":"):
+    if relative.startswith("/") or (len(relative) > 1 and relative[1] == ":"):
         return "is an absolute path"
-    if ".." in path.parts:
+    if ".." in relative.split("/"):
         return "goes up out of the project (..)"
-    real_root = root.resolve()
+    folders = {} if folders is None else folders
+    parent, _, name = relative.rpartition("/")
     try:
-        resolved = (root / relative).resolve()
+        real_root = _resolved(root, "", folders)
+        resolved = os.path.join(_resolved(root, parent, folders), name)
+        if os.path.islink(resolved):
+            resolved = str(Path(resolved).resolve())
     except (OSError, RuntimeError):  # a loop of links
         return "leads through a loop of symbolic links"
-    if resolved != real_root and real_root not in resolved.parents:
+    if resolved != real_root and not resolved.startswith(real_root.rstrip(os.sep) + os.sep):
         return f"leads through a symbolic link out of the project (to {resolved})"
     return None
 
 
-def check_inside(root: Path, relative: str, origin: str) -> str:
+def _resolved(root: Path, folder: str, folders: dict[str, str]) -> str:
+    """``root / folder`` with every link followed, once per folder."""
+    if folder not in folders:
+        folders[folder] = str((root / folder).resolve())
+    return folders[folder]
+
+
+def check_inside(
+    root: Path, relative: str, origin: str, folders: dict[str, str] | None = None
+) -> str:
     """``relative`` if it is inside the project, else a ScaffoldError naming ``origin`` (the
     file and entry it came from) and the path."""
-    reason = outside_reason(root, relative)
+    reason = outside_reason(root, relative, folders)
     if reason is not None:
         raise ScaffoldError(
             f"{origin}: {relative!r} {reason}; scaffold reads and writes only inside the"

@@ -184,6 +184,16 @@ class FieldContext:
 
 
 @dataclass(frozen=True)
+class WiredResource:
+    """What the wiring templates (the route list) get of each resource: the routes it
+    adds. Small on purpose: a run keeps it for every resource it does not render again."""
+
+    names: Names
+    nested: tuple[str, ...]  # relations whose nested routes it adds (lessons: "course")
+    rate_limit: tuple[int, str] | None  # its own budget (spec `rate_limit`), if any
+
+
+@dataclass(frozen=True)
 class ResourceContext:
     names: Names
     spec_path: str
@@ -269,6 +279,11 @@ class ResourceContext:
     @property
     def nested_refs(self) -> list[FieldContext]:
         return [f for f in self.refs if f.ref and f.ref.nested]
+
+    @property
+    def wired(self) -> WiredResource:
+        relations = tuple(f.ref.relation for f in self.nested_refs if f.ref)
+        return WiredResource(self.names, relations, self.rate_limit)
 
     @property
     def guarded_refs(self) -> list[FieldContext]:
@@ -474,14 +489,20 @@ class ResourceContext:
 
 
 def build_contexts(
-    specs: dict[str, tuple[ResourceSpec, str]], stack: Stack
+    specs: dict[str, tuple[ResourceSpec, str]], stack: Stack, build: set[str] | None = None
 ) -> dict[str, ResourceContext]:
-    """Contexts of every resource (plural -> (spec, spec path)); refs must resolve."""
+    """Contexts of every resource (plural -> (spec, spec path)); refs must resolve. With
+    ``build``, only those resources get a context (it must hold every resource connected to
+    one it holds by refs: see connected_groups); the names of all are still checked."""
     diagnostics: list[Diagnostic] = []
     targets = {plural: spec.names for plural, (spec, _) in specs.items()}
     lookup = plural_lookup(targets.values())
     contexts: dict[str, ResourceContext] = {}
-    closers = _cycle_closers(specs, lookup)
+    built = {p: specs[p] for p in specs if build is None or p in build}
+    closers = _cycle_closers(built, lookup)
+    by_class: dict[str, list[str]] = {}
+    for plural, names in targets.items():
+        by_class.setdefault(names.class_name, []).append(plural)
     for plural, (spec, spec_path) in specs.items():
         if plural in stack.reserved_resources:
             diagnostics.append(
@@ -501,14 +522,7 @@ def build_contexts(
                 )
             )
             continue
-        clash = next(
-            (
-                other
-                for other, names in targets.items()
-                if other != plural and names.class_name == targets[plural].class_name
-            ),
-            None,
-        )
+        clash = next((o for o in by_class[targets[plural].class_name] if o != plural), None)
         if clash is not None:
             diagnostics.append(
                 spec.diagnostic(
@@ -517,6 +531,8 @@ def build_contexts(
                     " in code; rename one of them",
                 )
             )
+            continue
+        if plural not in built:
             continue
         refs: dict[str, Ref] = {}
         for name, f in spec.normalised_fields().items():
@@ -551,11 +567,30 @@ def build_contexts(
                 closes_cycle=(plural, name) in closers,
             )
         contexts[plural] = _resource(spec, spec_path, stack, refs)
-    diagnostics += _required_cycles(contexts, specs)
+    diagnostics += _required_cycles(contexts, built)
     if diagnostics:
         raise SpecError(diagnostics)
-    _link(contexts, specs)
+    _link(contexts, built)
     return contexts
+
+
+def connected_groups(specs: dict[str, tuple[ResourceSpec, str]]) -> list[set[str]]:
+    """The resources in groups connected by refs (either way): a resource's context depends
+    on its group's specs only, so a group whose specs did not change need not be built."""
+    lookup = plural_lookup(spec.names for spec, _ in specs.values())
+    group_of: dict[str, set[str]] = {}
+    for plural, (spec, _) in specs.items():
+        group = group_of.setdefault(plural, {plural})
+        for target in spec.ref_targets(lookup).values():
+            other = group_of.setdefault(target, {target}) if target in specs else group
+            if other is not group:
+                if len(other) > len(group):
+                    group, other = other, group
+                group |= other
+                for member in other:
+                    group_of[member] = group
+    unique = {id(g): g for g in group_of.values()}
+    return sorted(unique.values(), key=min)
 
 
 def _ref_problem(

@@ -13,6 +13,7 @@ from generator.manifest import Manifest, base_path, pending_path
 from generator.migrations import plan_migration
 from generator.plan import Plan, plan_files
 from generator.project import Project
+from generator.schema import table
 
 
 @dataclass
@@ -77,7 +78,9 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
     remaining = load_contexts(project, dict(manifest.resources))
     result.rewired = plan_files(
         project.root,
-        render_all(renderer, formatter, list(remaining.values())),
+        render_all(
+            renderer, formatter, list(remaining.values()), [c.wired for c in remaining.values()]
+        ),
         manifest,
         initial_bases=initial_wiring(renderer, manifest),
     )
@@ -86,7 +89,7 @@ def destroy_resources(project: Project, names: list[str], dry_run: bool = False)
             f"{result.rewired.conflicts[0].path} has edits that overlap the rewiring;"
             " nothing was changed"
         )
-    migration = plan_migration(project.root, renderer, remaining.values())
+    migration = plan_migration(project.root, renderer, map(table, remaining.values()))
     result.migration = migration.path if migration else None
     if not dry_run:
         deletions.update(migration_files(migration))

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.apply import apply_plan
-from generator.context import ResourceContext, build_contexts
+from generator.context import ResourceContext, WiredResource, build_contexts, connected_groups
 from generator.errors import Diagnostic, ScaffoldError, SpecError
 from generator.formatting import Formatter, Progress
+from generator.incremental import (
+    WIRING_SOURCE,
+    RegularFiles,
+    RunMemory,
+    Work,
+    intact,
+    project_memory,
+    render_digest,
+)
+from generator.incremental import digest as incremental_digest
 from generator.manifest import Manifest
 from generator.migrations import Migration, plan_migration
 from generator.naming import Names, plural_lookup
 from generator.plan import Plan, plan_files
 from generator.project import Project
 from generator.render import Renderer
-from generator.schema import data_losses
-from generator.spec import ResourceSpec, load_spec, load_spec_text
+from generator.schema import SCHEMA_FILE, data_losses, table
+from generator.spec import ResourceSpec, load_spec_text
+from generator.spec.load import read_spec
 from generator.spec.starter import starter_spec
-
-WIRING_SOURCE = "wiring"  # manifest source of files rendered from every resource
+from generator.stacks import Stack
 
 
 @dataclass
@@ -43,10 +54,12 @@ class Result:
 
 
 def generate_resources(project: Project, names: list[str], options: Options) -> Result:
-    """Generate (or regenerate) the named resources and rewire every generated resource."""
+    """Generate (or regenerate) the named resources and rewire every generated resource.
+    Resources whose render inputs did not change since the last run are left alone
+    (generator/incremental.py): the tree is the same as if every one were rendered."""
     stack = project.stack
     manifest = Manifest.load(project.root)
-    wanted = dict(project.resource(n) for n in names)
+    wanted = project.resources(names)
     paths = set(wanted.values())
     starters: dict[str, str] = {}  # spec path -> starter text, for specs that do not exist yet
     updated: dict[str, str] = {}  # spec path -> the spec with the shorthand fields merged in
@@ -56,12 +69,15 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
         if not (project.root / spec_path).exists() and spec_path not in updated:
             starters[spec_path] = starter_spec(plural)
     everything = {**manifest.resources, **wanted}
-    contexts = load_contexts(project, everything, {**starters, **updated})
-    wanted = {c.names.plural: c.spec_path for c in contexts.values() if c.spec_path in paths}
+    memory = project_memory(project)
+    loaded, texts = load_specs(project, everything, {**starters, **updated}, memory)
+    wanted = {plural: path for plural, (_, path) in loaded.items() if path in paths}
+    work = _decide(project, manifest, memory, loaded, texts, set(wanted))
 
     renderer = project.renderer()
     formatter = Formatter(stack, manifest, options.progress)
-    rendered = render_all(renderer, formatter, list(contexts.values()))
+    wiring = None if work.wiring_fresh else sorted(work.wired.values(), key=_by_plural)
+    rendered = render_all(renderer, formatter, work.stale, wiring)
     plan = plan_files(
         project.root,
         rendered,
@@ -74,32 +90,123 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     result.warnings += project.overrides.warnings()
 
     # The schema step: one new revision when the tables changed, written with the plan.
-    migration = plan_migration(project.root, renderer, contexts.values())
+    schema = _read(project.root / SCHEMA_FILE)
+    migration = None
+    if not memory.schema_unchanged(work, schema):
+        migration = plan_migration(project.root, renderer, work.tables.values())
     result.migration = migration.path if migration else None
     if migration:
         result.warnings += data_losses(migration.operations, migration.path)
     if options.dry_run:
+        memory.save()  # the specs parsed
         return result
     manifest.resources.update(wanted)
     specs: dict[str, str | None] = {**starters, **updated, **migration_files(migration)}
     apply_plan(project.root, plan, manifest, extra=specs, fingerprints=formatter.fingerprints)
     result.written = True
+    memory.remember(work, manifest, loaded, rendered, migration.state if migration else schema)
     return result
 
 
+def _decide(
+    project: Project,
+    manifest: Manifest,
+    memory: RunMemory,
+    loaded: dict[str, tuple[ResourceSpec, str]],
+    texts: dict[str, str],
+    wanted: set[str],
+) -> Work:
+    """What this run builds and renders: the groups whose specs changed, that hold a
+    resource asked for, or whose files are not as the last run left them; of those, the
+    resources whose render inputs changed; the wiring if what it wires changed."""
+    connected = connected_groups(loaded)
+    groups = _group_digests(connected, loaded, texts, memory.environment)
+    files = RegularFiles(project.root)
+    build = {
+        plural
+        for group in connected
+        if any(
+            p in wanted
+            or not memory.group_known(p, loaded[p][1], groups[p])
+            or not intact(manifest, memory.resources[p].outputs, files)
+            for p in group
+        )
+        for plural in group
+    }
+    contexts = contexts_of(loaded, project.stack, build)
+    renders = {p: render_digest(c, memory.environment) for p, c in contexts.items()}
+    known = memory.resources
+    wired = {p: contexts[p].wired if p in contexts else known[p].wired for p in loaded}
+    wiring = render_digest(sorted(wired.values(), key=_by_plural), memory.environment)
+    return Work(
+        contexts=contexts,
+        stale=[
+            c
+            for p, c in contexts.items()
+            if p in wanted or not memory.rendered_as(p, renders[p], manifest, files)
+        ],
+        wired=wired,
+        tables={p: table(contexts[p]) if p in contexts else known[p].table for p in loaded},
+        groups=groups,
+        renders=renders,
+        wiring=wiring,
+        wiring_fresh=memory.wiring[0] == wiring and intact(manifest, memory.wiring[1], files),
+    )
+
+
+def _by_plural(wired: WiredResource) -> str:
+    return wired.names.plural
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def check_specs(project: Project, specs: dict[str, str], memory: RunMemory) -> None:
+    """Load and build ``specs`` (plural -> spec path) as a run would, reporting every
+    problem; groups of specs the last run built unchanged are not built again."""
+    loaded, texts = load_specs(project, specs, memory=memory)
+    connected = connected_groups(loaded)
+    groups = _group_digests(connected, loaded, texts, memory.environment)
+    build = {
+        plural
+        for group in connected
+        if not all(memory.group_known(p, loaded[p][1], groups[p]) for p in group)
+        for plural in group
+    }
+    contexts_of(loaded, project.stack, build)
+
+
+def _group_digests(
+    connected: list[set[str]],
+    loaded: dict[str, tuple[ResourceSpec, str]],
+    texts: dict[str, str],
+    environment: str,
+) -> dict[str, str]:
+    """plural -> the digest of the specs of its group (what its context is built from)."""
+    digests: dict[str, str] = {}
+    for group in connected:
+        members = sorted((loaded[p][1], texts[loaded[p][1]]) for p in group)
+        group_digest = incremental_digest(environment, *(f"{path}\0{t}" for path, t in members))
+        digests.update(dict.fromkeys(group, group_digest))
+    return digests
+
+
 def render_all(
-    renderer: Renderer, formatter: Formatter, contexts: list[ResourceContext]
+    renderer: Renderer,
+    formatter: Formatter,
+    contexts: list[ResourceContext],
+    wired: Iterable[WiredResource] | None,
 ) -> dict[str, tuple[str, str]]:
-    """Every resource's files and the wiring, formatted, each with its source. Every
-    resource is rendered again: a change to one can change others (a parent learns of its
-    children, or of their going). Unchanged renders reuse their base instead of the
-    formatter."""
+    """The files of the given resources and the wiring (rendered from what every resource
+    adds to it; None: not rendered), formatted, each with its source. Unchanged renders
+    reuse their base instead of the formatter."""
     sources: dict[str, str] = {}
     texts: dict[str, str] = {}
     for context in contexts:
         for path, text in renderer.resource(context).items():
             sources[path], texts[path] = context.spec_path, text
-    for path, text in renderer.wiring(contexts).items():
+    for path, text in renderer.wiring(wired).items() if wired is not None else []:
         sources[path], texts[path] = WIRING_SOURCE, text
     formatted = formatter.format_all(texts)
     return {path: (sources[path], text) for path, text in formatted.items()}
@@ -115,11 +222,9 @@ def migration_files(migration: Migration | None) -> dict[str, str | None]:
     return {migration.path: migration.text, SCHEMA_FILE: migration.state}
 
 
-def render_wiring(
-    renderer: Renderer, contexts: list[ResourceContext]
-) -> dict[str, tuple[str, str]]:
+def render_wiring(renderer: Renderer, wired: Iterable[WiredResource]) -> dict[str, tuple[str, str]]:
     """The files that wire every generated resource together, formatted."""
-    formatted = Formatter(renderer.stack).format_all(renderer.wiring(contexts))
+    formatted = Formatter(renderer.stack).format_all(renderer.wiring(wired))
     return {path: (WIRING_SOURCE, text) for path, text in formatted.items()}
 
 
@@ -154,9 +259,23 @@ def load_contexts(
 ) -> dict[str, ResourceContext]:
     """Load every spec (plural -> spec path) and build their contexts together, reporting
     all problems at once."""
+    loaded, _ = load_specs(project, specs, starters)
+    return contexts_of(loaded, project.stack)
+
+
+def load_specs(
+    project: Project,
+    specs: dict[str, str],
+    starters: dict[str, str] | None = None,
+    memory: RunMemory | None = None,
+) -> tuple[dict[str, tuple[ResourceSpec, str]], dict[str, str]]:
+    """Every spec (plural -> spec path) loaded, by the plural it gives, with the text of
+    each (spec path -> text): a SpecError lists the problems of every spec at once. A spec
+    whose text the last run parsed is taken from ``memory``."""
     starters = starters or {}
     specs = _one_per_spec(specs)
     loaded: dict[str, tuple[ResourceSpec, str]] = {}
+    texts: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     for plural, spec_path in sorted(specs.items()):
         if spec_path not in starters and not (project.root / spec_path).is_file():
@@ -164,20 +283,22 @@ def load_contexts(
                 f"{spec_path} is missing, and {plural} was generated from it: restore it,"
                 f" or remove the resource with `scaffold destroy {plural}`"
             )
-        try:
-            if spec_path in starters:
-                spec = load_spec_text(starters[spec_path], spec_path, Path(spec_path).stem)
-            else:
-                spec = load_spec(project.root / spec_path, spec_path)
-        except SpecError as error:
-            diagnostics += error.diagnostics
-            continue
+        text = starters.get(spec_path)
+        if text is None:
+            text = read_spec(project.root / spec_path, spec_path)
+        texts[spec_path] = text
+        spec = memory.spec(spec_path, text) if memory else None
+        if spec is None:
+            try:
+                spec = load_spec_text(text, spec_path, Path(spec_path).stem)
+            except SpecError as error:
+                diagnostics += error.diagnostics
+                continue
+            if memory:
+                memory.remember_spec(spec_path, text, spec)
         loaded[spec.names.plural] = (spec, spec_path)  # the plural the spec gives
     if not diagnostics:
-        try:
-            return build_contexts(loaded, project.stack)
-        except SpecError as error:
-            raise SpecError(error.diagnostics, _batch_summary(specs, error.diagnostics)) from None
+        return loaded, texts
     # Check the refs of the specs that loaded too, so one run lists the problems of every
     # spec; not those whose refs lead to a spec that did not load (they cannot be checked).
     paths = {spec_path for _, spec_path in loaded.values()}
@@ -190,6 +311,18 @@ def load_contexts(
         diagnostics += error.diagnostics
     unchecked = [specs[plural] for plural in sorted(blocked)]
     raise SpecError(diagnostics, _batch_summary(specs, diagnostics, unchecked))
+
+
+def contexts_of(
+    loaded: dict[str, tuple[ResourceSpec, str]], stack: Stack, build: set[str] | None = None
+) -> dict[str, ResourceContext]:
+    """The contexts of the loaded specs (or of those in ``build``: whole groups), every
+    problem of their refs reported at once."""
+    try:
+        return build_contexts(loaded, stack, build)
+    except SpecError as error:
+        specs = {plural: path for plural, (_, path) in loaded.items()}
+        raise SpecError(error.diagnostics, _batch_summary(specs, error.diagnostics)) from None
 
 
 def _one_per_spec(specs: dict[str, str]) -> dict[str, str]:

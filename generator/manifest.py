@@ -19,6 +19,7 @@ from typing import Any
 
 from generator.containment import outside_reason
 from generator.errors import ScaffoldError
+from generator.json_text import json_text
 
 STATE_DIR = ".scaffold"
 MANIFEST = f"{STATE_DIR}/manifest.json"
@@ -111,7 +112,7 @@ class Manifest:
             "resources": dict(sorted(self.resources.items())),
             "files": {p: _entry_json(e) for p, e in sorted(self.files.items())},
         }
-        return json.dumps(data, indent=2) + "\n"
+        return json_text(data)  # one file a line
 
 
 def _entry_json(entry: Entry) -> dict[str, str]:
@@ -152,8 +153,10 @@ def _parse(root: Path, data: Any) -> tuple[dict[str, Entry], dict[str, str]]:
         if not isinstance(value, dict):
             raise ManifestError(f'"{key}" holds {_kind(value)}, not an object')
     files: dict[str, Entry] = {}
+    folders: dict[str, str] = {}  # resolved once for all the entries
+    sources: set[str] = set()  # checked once each
     for path, entry in files_data.items():
-        _check_path(root, path, f'"files" entry {path!r}')
+        _check_path(root, path, f'"files" entry {path!r}', folders)
         if not isinstance(entry, dict) or not entry.keys() <= ENTRY_KEYS:
             raise ManifestError(f'"files" entry {path!r} is not what scaffold writes')
         values = {k: entry.get(k, "") for k in ENTRY_KEYS}
@@ -164,20 +167,21 @@ def _parse(root: Path, data: Any) -> tuple[dict[str, Entry], dict[str, str]]:
         bad = [k for k in hashes if values[k] and not SHA256.fullmatch(values[k])]
         if not SHA256.fullmatch(values["sha256"]) or bad:
             raise ManifestError(f'"files" entry {path!r}: "{(bad or ["sha256"])[0]}" is no hash')
-        if values["source"] != "wiring":
-            _check_path(root, values["source"], f'"files" entry {path!r}: "source"')
+        if values["source"] != "wiring" and values["source"] not in sources:
+            _check_path(root, values["source"], f'"files" entry {path!r}: "source"', folders)
+            sources.add(values["source"])
         files[path] = Entry(**values)
     resources: dict[str, str] = {}
     for plural, spec in resources_data.items():
         if not isinstance(spec, str):
             raise ManifestError(f'"resources" entry {plural!r} is not a string')
-        _check_path(root, spec, f'"resources" entry {plural!r}')
+        _check_path(root, spec, f'"resources" entry {plural!r}', folders)
         resources[plural] = spec
     return files, resources
 
 
-def _check_path(root: Path, path: str, entry: str) -> None:
-    reason = outside_reason(root, path)
+def _check_path(root: Path, path: str, entry: str, folders: dict[str, str]) -> None:
+    reason = outside_reason(root, path, folders)
     if reason is not None:
         raise ManifestError(f"{entry}: {path!r} {reason}")
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.context import ResourceContext
 from generator.errors import ScaffoldError
 from generator.formatting import Formatter
 from generator.render import Renderer
@@ -27,10 +26,11 @@ from generator.schema import (
     Column,
     Operation,
     SchemaState,
+    Table,
     diff,
     schema_of,
     slug,
-    snapshot,
+    snapshot_of,
 )
 
 REVISIONS_DIR = "migrations/versions"
@@ -59,11 +59,9 @@ class Migration:
     operations: list[Operation]
 
 
-def plan_migration(
-    root: Path, renderer: Renderer, contexts: Iterable[ResourceContext]
-) -> Migration | None:
-    """The revision that brings the schema recorded in the project up to ``contexts``, or
-    None when nothing changed (or the stack has no revision template)."""
+def plan_migration(root: Path, renderer: Renderer, tables: Iterable[Table]) -> Migration | None:
+    """The revision that brings the schema recorded in the project up to ``tables`` (every
+    resource's), or None when nothing changed (or the stack has no revision template)."""
     stack = renderer.stack
     if stack.migration_dir is None:
         return None
@@ -74,7 +72,7 @@ def plan_migration(
         )
     except (OSError, ValueError) as error:
         raise ScaffoldError(f"{SCHEMA_FILE}: cannot read the recorded schema ({error})") from None
-    new = snapshot(contexts)
+    new = snapshot_of(tables)
     operations = diff({"tables": state.tables}, new)
     if not operations:
         return None

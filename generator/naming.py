@@ -16,6 +16,7 @@ _WORD_SEPARATORS = re.compile(r"[\s\-]+")
 _RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+@lru_cache(maxsize=16384)
 def snake_case(name: str) -> str:
     """``ratingValue``, ``Rating Value``, ``rating-value`` -> ``rating_value``."""
     return inflection.underscore(_WORD_SEPARATORS.sub("_", name.strip())).strip("_")
@@ -147,21 +148,7 @@ class Names:
     def from_name(cls, name: str, plural: str | None = None) -> Names:
         """Accept singular or plural, in any case: ``reviews``, ``Review``, ``LessonProgress``.
         A plural typed is kept as it is (``crlfs``); ``plural`` overrides the derived one."""
-        typed = snake_case(name)
-        singular = singularize(typed)
-        plural = plural or (typed if singular != typed else pluralize(singular))
-        return cls(
-            singular=singular,
-            plural=plural,
-            class_name=inflection.camelize(singular),
-            plural_class_name=inflection.camelize(plural),
-            kebab_plural=plural.replace("_", "-"),
-            human=singular.replace("_", " "),
-            human_plural=plural.replace("_", " "),
-            a_human=with_article(singular.replace("_", " ")),
-            table=plural,
-            id_param=f"{singular}_id",
-        )
+        return _names(name, plural)
 
     @classmethod
     def parse(cls, name: str) -> Names:
@@ -173,6 +160,26 @@ class Names:
 
     def as_dict(self) -> dict[str, str]:
         return dict(self.__dict__)
+
+
+@lru_cache(maxsize=16384)
+def _names(name: str, plural: str | None) -> Names:
+    """Names.from_name, once per name (Names are immutable; a run asks for each often)."""
+    typed = snake_case(name)
+    singular = singularize(typed)
+    plural = plural or (typed if singular != typed else pluralize(singular))
+    return Names(
+        singular=singular,
+        plural=plural,
+        class_name=inflection.camelize(singular),
+        plural_class_name=inflection.camelize(plural),
+        kebab_plural=plural.replace("_", "-"),
+        human=singular.replace("_", " "),
+        human_plural=plural.replace("_", " "),
+        a_human=with_article(singular.replace("_", " ")),
+        table=plural,
+        id_param=f"{singular}_id",
+    )
 
 
 def plural_lookup(every: Iterable[Names]) -> dict[str, str]:

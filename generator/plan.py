@@ -66,8 +66,9 @@ def plan_files(
     """``rendered`` maps output path -> (source spec, new text). ``initial_bases`` gives the
     base of files the project template wrote before the generator owned them."""
     changes = []
+    folders: dict[str, str] = {}
     for path, (source, new) in sorted(rendered.items()):
-        check_inside(root, path, f"{source}: the generated file")
+        check_inside(root, path, f"{source}: the generated file", folders)
         check_replaceable(root, path)
         disk_path = root / path
         disk = disk_path.read_text(encoding="utf-8") if disk_path.is_file() else None

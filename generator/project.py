@@ -75,13 +75,18 @@ class Project:
     def spec_path(self, name: str) -> str:
         return self.resource(name)[1]
 
-    def resource(self, name: str) -> tuple[str, str]:
+    def resources(self, names: list[str]) -> dict[str, str]:
+        """plural -> spec path of each resource named (see resource)."""
+        stems = self.spec_names()
+        return dict(self.resource(name, stems) for name in names)
+
+    def resource(self, name: str, stems: list[str] | None = None) -> tuple[str, str]:
         """(plural, spec path) of the resource a user named, singular or plural: its spec
         file (specs/<plural>.yaml, one named for the singular, or a .yml), found by either
         name, so a plural the spec's file gives (golfs) is found as `golf` too; for a new
-        resource, specs/<plural>.yaml."""
+        resource, specs/<plural>.yaml. ``stems``: spec_names(), when already listed."""
         names = Names.parse(name)
-        stems = self.spec_names()
+        stems = self.spec_names() if stems is None else stems
         matches = [s for s in (names.plural, names.singular) if s in stems] or [
             s for s in stems if Names.from_name(s).singular == names.singular
         ]

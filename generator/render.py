@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.sandbox
 
-from generator.context import ResourceContext
+from generator.context import ResourceContext, WiredResource
 from generator.errors import ScaffoldError, display_path
 from generator.stacks import Stack
+from generator.user_cache import cache_folder
 
 TEMPLATE_SUFFIX = ".jinja"
 
@@ -44,7 +44,7 @@ class Renderer:
             self.stack.resource_dir, {"resource": resource}, resource.names.as_dict()
         )
 
-    def wiring(self, resources: list[ResourceContext]) -> dict[str, str]:
+    def wiring(self, resources: Iterable[WiredResource]) -> dict[str, str]:
         """Files rendered from all generated resources together (e.g. the router list)."""
         ordered = sorted(resources, key=lambda r: r.names.plural)
         return self._render_tree(self.stack.wiring_dir, {"resources": ordered}, {})
@@ -125,13 +125,8 @@ def outside_reason_of(output: str) -> str | None:
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (Jinja checks each against its source); none if
     the cache folder cannot be made."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "scaffold" / "jinja-sandboxed"  # never code compiled outside the sandbox
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    folder = cache_folder("jinja-sandboxed")  # never code compiled outside the sandbox
+    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
 
 
 def _templates(folder: Path) -> Iterator[Path]:

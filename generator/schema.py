@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.context import FieldContext, ResourceContext
+from generator.json_text import json_text
 from generator.manifest import STATE_DIR
 from generator.spec.model import EMAIL_MAX_LENGTH, URL_MAX_LENGTH
 
@@ -42,11 +43,16 @@ FILL_KEYS = ("default", "default_now")
 
 def snapshot(contexts: Iterable[ResourceContext]) -> dict[str, Any]:
     """{"tables": {name: table}} for the given resources, sorted by table name."""
-    tables = [_table(c) for c in contexts]
+    return snapshot_of(table(c) for c in contexts)
+
+
+def snapshot_of(tables: Iterable[Table]) -> dict[str, Any]:
+    """{"tables": {name: table}}, sorted by table name."""
     return {"tables": {t["name"]: t for t in sorted(tables, key=lambda t: t["name"])}}
 
 
-def _table(context: ResourceContext) -> Table:
+def table(context: ResourceContext) -> Table:
+    """The table of one resource, as the schema snapshot records it."""
     name = context.names.table
     columns = [_column("id", "uuid", nullable=False)]
     indexes: list[dict[str, Any]] = []
@@ -184,8 +190,10 @@ class SchemaState:
         return cls(dict(data.get("tables", {})), list(data.get("revisions", [])))
 
     def to_json(self) -> str:
-        data = {"version": FORMAT_VERSION, "revisions": self.revisions, "tables": self.tables}
-        return json.dumps(data, indent=2) + "\n"
+        """One table a line (and one revision a line)."""
+        return json_text(
+            {"version": FORMAT_VERSION, "revisions": self.revisions, "tables": self.tables}
+        )
 
     @property
     def head(self) -> str | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import Diagnostic, ScaffoldError, SpecError, display_path
+from generator.incremental import RunMemory, project_memory
 from generator.naming import Names, plural_lookup, resolve_plural
 from generator.project import Project
-from generator.spec import ResourceSpec, load_spec
+from generator.spec import ResourceSpec, load_spec, load_spec_text
+from generator.spec.load import read_spec
 
 
 def validate_paths(paths: list[Path], project: Project | None = None) -> list[str]:
@@ -25,28 +27,41 @@ def validate_paths(paths: list[Path], project: Project | None = None) -> list[st
     diagnostics: list[Diagnostic] = []
     checked = []
     specs: list[ResourceSpec] = []
+    memory = project_memory(project) if project else None
     for file in files:
         shown = display_path(file)
         try:
-            specs.append(load_spec(file, shown))
+            specs.append(_load(file, shown, project, memory))
         except SpecError as error:
             diagnostics += error.diagnostics
         checked.append(shown)
     # A spec file next to the ones checked (or one that failed to load, reported above)
     # is a resource that exists: a ref to it is not "unknown".
-    present = {f.stem for file in files for f in _spec_files(file.parent)}
+    present = {f.stem for folder in {file.parent for file in files} for f in _spec_files(folder)}
     diagnostics += _unknown_refs(specs, present)
     if diagnostics:
         raise SpecError(diagnostics)
     if project is not None and any(_in_specs(project, file) for file in files):
-        from generator.generate import load_contexts
+        from generator.generate import check_specs
 
-        every = dict(project.resource(n) for n in project.spec_names())
+        every = project.resources(project.spec_names())
         try:
-            load_contexts(project, every)
+            check_specs(project, every, memory or project_memory(project))
         except SpecError as error:  # without the summary of a run ("Nothing was written")
             raise SpecError(error.diagnostics) from None
     return checked
+
+
+def _load(
+    file: Path, shown: str, project: Project | None, memory: RunMemory | None
+) -> ResourceSpec:
+    """A spec file, parsed; in a project, taken from what its last run parsed if the text
+    is the same."""
+    if project is None or memory is None or not _in_specs(project, file):
+        return load_spec(file, shown)
+    text = read_spec(file, shown)
+    spec_path = file.resolve().relative_to(project.root).as_posix()
+    return memory.spec(spec_path, text) or load_spec_text(text, shown, file.stem)
 
 
 def _in_specs(project: Project, file: Path) -> bool:

@@ -77,13 +77,17 @@ def load_spec(path: Path, shown_as: str | None = None) -> ResourceSpec:
     """Read and validate one spec file. Raises SpecError with every problem found.
 
     The file is named for the resource: specs/reviews.yaml (or review.yaml)."""
+    return load_spec_text(read_spec(path, shown_as), shown_as or str(path), path.stem)
+
+
+def read_spec(path: Path, shown_as: str | None = None) -> str:
+    """The text of a spec file; a ScaffoldError naming it when it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScaffoldError(f"{shown_as or path}: no such spec file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ScaffoldError(f"{shown_as or path}: cannot read the spec ({error})") from None
-    return load_spec_text(text, shown_as or str(path), path.stem)
 
 
 def load_spec_text(text: str, source: str, file_stem: str) -> ResourceSpec:
@@ -128,8 +132,25 @@ def load_spec_text(text: str, source: str, file_stem: str) -> ResourceSpec:
     if diagnostics:
         raise SpecError(diagnostics)
     spec._source = source
-    spec._locate = lambda loc: _position(document, loc)
+    spec._locate = _Positions(text, document)
     return spec
+
+
+class _Positions:
+    """Where a key of a spec is in its text (for diagnostics found later, e.g. by refs).
+    The document is dropped when the spec is pickled, and parsed again if asked."""
+
+    def __init__(self, text: str, document: CommentedMap | None = None) -> None:
+        self.text = text
+        self.document = document
+
+    def __call__(self, loc: tuple[str | int, ...]) -> Position:
+        if self.document is None:
+            self.document = _yaml().load(self.text)
+        return _position(self.document, loc)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"text": self.text, "document": None}
 
 
 def _file_name_diagnostics(

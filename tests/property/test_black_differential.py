@@ -36,6 +36,7 @@ from generator.errors import ScaffoldError, SpecError
 from generator.migrations import plan_migration
 from generator.naming import Names
 from generator.render import Renderer
+from generator.schema import table
 from generator.spec import load_spec_text
 from generator.spec.model import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN
 from generator.stacks import load_stack
@@ -247,7 +248,7 @@ def render(data: dict[str, dict[str, Any]]) -> dict[str, str]:
     rendered: dict[str, str] = {}
     for context in contexts.values():
         rendered.update(renderer.resource(context))
-    rendered.update(renderer.wiring(list(contexts.values())))
+    rendered.update(renderer.wiring(c.wired for c in contexts.values()))
     formatter = STACK.language.formatter
     files = {
         path: formatter(text, path)
@@ -255,7 +256,7 @@ def render(data: dict[str, dict[str, Any]]) -> dict[str, str]:
         if Path(path).suffix in STACK.language.formats
     }
     with tempfile.TemporaryDirectory() as empty:  # no schema recorded yet: the first revision
-        migration = plan_migration(Path(empty), renderer, contexts.values())
+        migration = plan_migration(Path(empty), renderer, map(table, contexts.values()))
     if migration is not None:
         files[migration.path] = migration.text
     return files

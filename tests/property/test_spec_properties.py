@@ -148,7 +148,7 @@ def test_valid_specs_render_code_that_parses_and_is_black_stable(data: dict[str,
     renderer = Renderer(STACK)
     rendered = {
         **renderer.resource(contexts["widgets"]),
-        **renderer.wiring(list(contexts.values())),
+        **renderer.wiring(c.wired for c in contexts.values()),
     }
     formatted = Formatter(STACK).format_all(rendered)
     for path, text in formatted.items():

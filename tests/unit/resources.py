@@ -56,7 +56,7 @@ def render(specs: dict[str, str]) -> dict[str, str]:
     files: dict[str, str] = {}
     for context in built.values():
         files.update(renderer.resource(context))
-    files.update(renderer.wiring(list(built.values())))
+    files.update(renderer.wiring(c.wired for c in built.values()))
     return files
 
 

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.context import ResourceContext, build_contexts
 from generator.destroy import destroy_resources
 from generator.generate import Options, generate_resources
 from generator.project import Project
-from generator.schema import SCHEMA_FILE, Operation, SchemaState, diff, snapshot
+from generator.schema import SCHEMA_FILE, Operation, SchemaState, Table, diff, snapshot
 from generator.spec import load_spec_text
 from generator.stacks import load_stack
 
@@ -443,3 +445,25 @@ def test_cyclic_refs_are_created_and_dropped_in_steps() -> None:
         "drop_table",
         "drop_table",
     ]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(
+    st.dictionaries(st.text(), st.dictionaries(st.text(), _JSON, max_size=3), max_size=4),
+    st.lists(st.text(), max_size=3),
+)
+def test_the_recorded_schema_reads_back_as_written(
+    tables: dict[str, Table], revisions: list[str]
+) -> None:
+    """One table a line, as JSON still: json reads back what to_json wrote."""
+    text = SchemaState(tables, revisions).to_json()
+    assert json.loads(text) == {"version": 1, "revisions": revisions, "tables": tables}
+    assert len(text.splitlines()) == 7 + len(tables) + len(revisions) - (not tables) - (
+        not revisions
+    )
