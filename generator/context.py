@@ -59,11 +59,6 @@ class Permission:
         """Decided by the user's roles alone, before the handler runs."""
         return self.protected and not self.authenticated and not self.owner
 
-    @property
-    def by_record(self) -> bool:
-        """Decided on the record (its owner), so the service gets the user."""
-        return self.owner
-
 
 def permission(action: str, entries: list[str]) -> Permission:
     """The Permission an `auth` rule's entries give; `authenticated` makes the rest moot."""
@@ -387,10 +382,6 @@ class ResourceContext:
     @property
     def unique_fields(self) -> list[FieldContext]:
         return [f for f in self.fields if f.unique]
-
-    @property
-    def required_fields(self) -> list[FieldContext]:
-        return [f for f in self.fields if f.required]
 
     @property
     def writable_fields(self) -> list[FieldContext]:

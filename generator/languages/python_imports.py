@@ -180,16 +180,44 @@ class Natural:
     ``123``), or digit by digit from the left where either starts with 0 (``015`` <
     ``12``); whitespace is skipped; any other character compares as itself."""
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "key")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.key = _plain_natural_key(text)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Natural) and _natural_compare(self.text, other.text) == 0
+        if not isinstance(other, Natural):
+            return False
+        if self.key is not None and other.key is not None:
+            return self.key == other.key
+        return _natural_compare(self.text, other.text) == 0
 
     def __lt__(self, other: Natural) -> bool:
+        if self.key is not None and other.key is not None:
+            return self.key < other.key
         return _natural_compare(self.text, other.text) < 0
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _plain_natural_key(text: str) -> tuple[tuple[int, int], ...] | None:
+    """The natural order of ``text`` as a tuple, where it is plain (no whitespace, and no
+    run of digits starting with 0, which natord compares from the left): each character
+    is (its code, 0), each run of digits (48, its value). A digit run then meets another
+    as numbers do, and any other character as its first digit would, since no character
+    other than a digit has a code from 48 to 57. None where the comparison must be made."""
+    if any(c.isspace() for c in text) or any(run[0] == "0" for run in _DIGITS.findall(text)):
+        return None
+    key: list[tuple[int, int]] = []
+    position = 0
+    for run in _DIGITS.finditer(text):
+        key += [(ord(c), 0) for c in text[position : run.start()]]
+        key.append((48, int(run[0])))
+        position = run.end()
+    key += [(ord(c), 0) for c in text[position:]]
+    return tuple(key)
 
     def __hash__(self) -> int:
         return hash(self.text)

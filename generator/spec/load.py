@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -248,15 +249,26 @@ def _label(document: Any, loc: tuple[Any, ...]) -> str:
 
 
 def _unknown_key(loc: tuple[Any, ...]) -> str:
-    key = str(loc[-1])
+    """An unknown key, with the keys the mapping it is in may hold (the model found by
+    following ``loc`` through the spec's models: fields -> FieldSpec, auth -> Auth, ...)."""
     model: type[BaseModel] = ResourceSpec
-    if loc[:1] == ("fields",):
-        model = FieldSpec
-    elif loc[:1] == ("pagination",):
-        model = Pagination
-    elif loc[:1] == ("cache",):
-        model = Cache
-    return _unknown_choice("key", key, tuple(model.model_fields))
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        nested = _model_in(field.annotation) if field is not None else None
+        model = nested or model  # a field's name, or a union's tag: the same mapping
+    keys = tuple(field.alias or name for name, field in model.model_fields.items())
+    return _unknown_choice("key", str(loc[-1]), keys)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The spec model an annotation holds (Auth, Cache | bool, dict[str, FieldSpec | str])."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def _unknown_choice(what: str, given: Any, choices: tuple[str, ...]) -> str:

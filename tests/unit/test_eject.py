@@ -140,12 +140,15 @@ def test_an_update_that_overlaps_leaves_markers_and_rendering_refuses(project: P
     override.write_text(override.read_text().replace("Business rules of", "Our rules for"))
     base = project / SERVICE_BASE
     base.write_text(base.read_text().replace("Business rules of", "Rules of"))
+    docstring = next(
+        n for n, line in enumerate(override.read_text().splitlines(), 1) if "Our rules" in line
+    )
     updated = scaffold("eject", "--update", "service")
     assert updated.exit_code == 1
-    assert "overlap at line(s) 4" in updated.stderr
+    assert f"overlap at line(s) {docstring}" in updated.stderr
     result = scaffold("resource", "--all")
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: {SERVICE}:4: conflict markers")
+    assert result.stderr.startswith(f"error: {SERVICE}:{docstring}: conflict markers")
 
 
 def test_an_override_of_no_template_warns(project: Path) -> None:

@@ -8,8 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.languages.python_imports import (
+    Natural,
+    _natural_compare,
     import_block,
     settle_imports,
     sort_import_blocks,
@@ -113,3 +117,11 @@ def test_names_are_in_ruffs_natural_order(tmp_path: Path) -> None:
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + block
+
+
+@given(st.text("ab_Z:/019 ", max_size=8), st.text("ab_Z:/019 ", max_size=8))
+def test_the_quick_natural_order_is_natords(left: str, right: str) -> None:
+    """Plain names compare by a tuple; it must order them as the comparison itself does."""
+    a, b = Natural(left), Natural(right)
+    expected = _natural_compare(left, right)
+    assert (a < b, a == b, b < a) == (expected < 0, expected == 0, expected > 0)

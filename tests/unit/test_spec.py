@@ -180,6 +180,18 @@ def test_unknown_pagination_key() -> None:
 
 
 @pytest.mark.parametrize(
+    ("auth", "message"),
+    [
+        ("{lst: public}", "unknown key 'lst'; did you mean 'list'?"),
+        ("{xyz: public}", "unknown key 'xyz'; expected one of: list, read, create, update, delete"),
+    ],
+)
+def test_an_unknown_key_under_auth_names_the_actions(auth: str, message: str) -> None:
+    text = f"fields:\n  title: string\nauth: {auth}\n"
+    assert errors(text) == [f"{SOURCE}:3:8: {message}"]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "fields:\n  title: strng\n",
