@@ -286,7 +286,10 @@ def _float_value(spec: FieldSpec, n: int) -> float:
         lo, hi = float(lo), float(hi)
         if lo >= hi:
             return lo
-        raw = min(max(lo + (hi - lo) * ((n % 97) + 1) / 98, lo), hi)
+        t = ((n % 97) + 1) / 98
+        # A weighted mean, not lo + (hi - lo) * t: hi - lo overflows to inf for bounds near
+        # the float range's ends, which made every sample hi (duplicates of a unique field).
+        raw = min(max(lo * (1 - t) + hi * t, lo), hi)
         # Rounding keeps values readable and, with steps of at least 1/98, distinct.
         return round(raw, 4) if hi - lo >= 1 else raw
     if lo is not None:

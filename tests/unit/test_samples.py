@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,6 +30,7 @@ from pydantic import (
 
 from generator.samples import (
     InvalidCase,
+    _float_value,
     invalid_cases,
     invalid_payload,
     missing_cases,
@@ -687,3 +689,13 @@ def test_decimal_invalid_cases_break_exactly_their_constraint(name: str) -> None
     for case in invalid_cases({name: spec}):
         suffix = case.reason.removeprefix(f"{name}_")
         assert new_type_violations(spec, case.value) == {suffix}, case
+
+
+@pytest.mark.parametrize(
+    ("low", "high"),
+    [(-sys.float_info.max, 1e15), (-sys.float_info.max, sys.float_info.max), (-1e308, 1e308)],
+)
+def test_float_samples_near_the_ends_of_the_range_are_distinct(low: float, high: float) -> None:
+    """high - low overflowed to inf, and every sample after the first was `high`."""
+    values = [_float_value({"min": low, "max": high}, n) for n in range(3)]
+    assert len(set(values)) == 3 and all(low <= v <= high for v in values)
