@@ -41,6 +41,8 @@ TEXT_TYPES = frozenset({"string", "text", "email", "url", "enum"})  # searchable
 ORDERED_TYPES = NUMERIC_TYPES | {"string", "email", "url", "date", "datetime"}  # _gte / _lte
 UNSORTABLE_TYPES = frozenset({"json", "text"})
 STRING_DEFAULT_MAX_LENGTH = 255
+# Distinct values a unique field must admit: the generated tests make three records.
+UNIQUE_ROOM = 3
 EMAIL_MAX_LENGTH = 320  # RFC 5321: 64 + 1 + 255
 URL_MAX_LENGTH = 2083  # the longest URL browsers have historically accepted
 # A cursor carries its page's last sort value, and servers refuse long cursors (4096
@@ -76,7 +78,8 @@ class FieldSpec(_Strict):
     unique: bool = Field(
         False,
         description="No two records may share a value (409 CONFLICT); with soft_delete,"
-        " no two that are not deleted.",
+        " no two that are not deleted. The field must admit at least three values (not a"
+        " boolean, an enum of two, or bounds that leave one or two).",
     )
     min: int | float | None = Field(None, description="Smallest allowed value (numbers).")
     max: int | float | None = Field(None, description="Largest allowed value (numbers).")
@@ -125,6 +128,7 @@ class FieldSpec(_Strict):
             self._check_ref,
             self._check_listing,
             self._check_read_only,
+            self._check_unique_room,
         ):
             check()
         if self.default is not None:
@@ -233,6 +237,48 @@ class FieldSpec(_Strict):
             )
         if self.unique and self.default is not None:
             raise _invalid("read_only", "a read_only field with a default cannot be unique")
+
+    def _check_unique_room(self) -> None:
+        """A unique field must leave room for records: one that admits only one or two
+        values (a boolean, two enum values, min equal to max) caps the resource at that
+        many records, and its generated tests make three."""
+        if not self.unique:
+            return
+        room = self.distinct_values
+        if room is None or room >= UNIQUE_ROOM:
+            return
+        holds = f"holds only {room} value{'s' if room != 1 else ''}"
+        if self.type == "boolean":
+            what, fix = f"a unique boolean {holds}", "drop `unique`"
+        elif self.type == "enum":
+            what, fix = (
+                f"a unique enum of {room} value{'s' if room != 1 else ''}",
+                "drop `unique` or add values",
+            )
+        else:  # a number: distinct_values knows both bounds
+            bounds = f"from {_num(self.min or 0)} to {_num(self.max or 0)}"
+            what, fix = f"a unique {self.type} {bounds} {holds}", "drop `unique` or widen the range"
+        raise _invalid(
+            "unique",
+            f"{what}, so the resource could never have more than {room} record"
+            f"{'s' if room != 1 else ''}; {fix}",
+        )
+
+    @property
+    def distinct_values(self) -> int | None:
+        """How many values the field admits, when that is a small number; None when large."""
+        if self.type == "boolean":
+            return 2
+        if self.type == "enum":
+            return len(self.values or [])
+        if self.min is None or self.max is None:
+            return None
+        if self.type in ("integer", "bigint"):
+            return max(0, math.floor(self.max) - math.ceil(self.min) + 1)
+        if self.type == "decimal":
+            steps = (Decimal(str(self.max)) - Decimal(str(self.min))) * 10**self.decimal_scale
+            return int(steps) + 1
+        return 1 if self.min == self.max else None  # a float range holds many values
 
     def _check_listing(self) -> None:
         if self.filter and self.type == "json":

@@ -104,7 +104,7 @@ _TEXT_DEFAULT = frozenset({"string", "text", "email", "url", "uuid", "date", "da
 _FLAGS = ("unique", "filter", "sort")
 # The types each flag does not apply to (as the spec model rules).
 _FLAG_EXCLUDES: dict[str, frozenset[str]] = {
-    "unique": frozenset({"ref"}),
+    "unique": frozenset({"ref", "boolean"}),  # a unique boolean leaves room for 2 records
     "filter": frozenset({"json"}),
     "sort": UNSORTABLE_TYPES | {"ref"},
 }

@@ -996,3 +996,54 @@ def test_a_filtered_enum_value_holds_no_comma() -> None:
         " ?name_in= lists values separated by commas"
     ]
     load("fields:\n  size: {type: enum, values: [small, 'x,l']}\n")  # unfiltered: fine
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        (
+            "{type: boolean, unique: true}",
+            "a unique boolean holds only 2 values, so the resource"
+            " could never have more than 2 records; drop `unique`",
+        ),
+        (
+            "{type: enum, values: [a, b], unique: true}",
+            "a unique enum of 2 values, so the"
+            " resource could never have more than 2 records; drop `unique` or add values",
+        ),
+        (
+            "{type: integer, min: 1, max: 2, unique: true}",
+            "a unique integer from 1 to 2 holds"
+            " only 2 values, so the resource could never have more than 2 records; drop `unique`"
+            " or widen the range",
+        ),
+        (
+            "{type: float, min: 1e16, max: 1e16, unique: true}",
+            "a unique float from"
+            " 10000000000000000 to 10000000000000000 holds only 1 value, so the resource could"
+            " never have more than 1 record; drop `unique` or widen the range",
+        ),
+        (
+            "{type: decimal, scale: 2, min: 1, max: 1.01, unique: true}",
+            "a unique decimal from 1"
+            " to 1.01 holds only 2 values, so the resource could never have more than 2 records;"
+            " drop `unique` or widen the range",
+        ),
+    ],
+)
+def test_a_unique_field_without_room_for_records_is_refused(field: str, message: str) -> None:
+    [error] = errors(f"fields:\n  f: {field}\n")
+    assert error.endswith(message)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "{type: integer, min: 1, max: 3, unique: true}",
+        "{type: enum, values: [a, b, c], unique: true}",
+        "{type: float, min: 1, max: 1.000001, unique: true}",
+        "{type: decimal, scale: 2, min: 1, max: 1.02, unique: true}",
+    ],
+)
+def test_a_unique_field_with_room_for_three_records_is_accepted(field: str) -> None:
+    assert load_spec_text(f"fields:\n  f: {field}\n", SOURCE, "reviews").fields
