@@ -229,8 +229,9 @@ class ResourceContext:
     # lessons)"). Filled in by _link.
     delete_blockers: list[str] = field(default_factory=list)
     # Ancestors whose hard delete this resource's restrict refs refuse through a cascade:
-    # (the ref, the parent's cascading ref, the ancestor). Filled in by _link.
-    restricted_ancestors: list[tuple[str, str, Names]] = field(default_factory=list)
+    # (the ref, the parent's cascading ref, the ancestor, the optional refs its test leaves
+    # empty). Filled in by _link.
+    restricted_ancestors: list[tuple[str, str, Names, list[str]]] = field(default_factory=list)
     # Every write records an audit log entry (spec `audit`).
     audit: bool = False
     # Requests per client to this resource's routes, as (amount, "minute"|"hour"|"day"),
@@ -833,14 +834,28 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
             parent = contexts[f.ref.target.plural]
             if f.ref.on_delete != "restrict" or parent.names.plural == context.names.plural:
                 continue
-            context.restricted_ancestors.extend(
-                (f.name, g.name, g.ref.target)
-                for g in parent.refs
-                if g.ref
-                and g.ref.on_delete == "cascade"
-                and g.ref.target.plural not in (parent.names.plural, context.names.plural)
-                and not contexts[g.ref.target.plural].soft_delete
-            )
+            for g in parent.refs:
+                if not (
+                    g.ref
+                    and g.ref.on_delete == "cascade"
+                    and g.ref.target.plural not in (parent.names.plural, context.names.plural)
+                    and not contexts[g.ref.target.plural].soft_delete
+                ):
+                    continue
+                # The record must not go with the same delete through another ref (to the
+                # parent or the ancestor): the database would then decide by the order of
+                # its constraints. Optional such refs are left empty; required ones leave
+                # no test to write.
+                reached = (parent.names.plural, g.ref.target.plural)
+                others = [
+                    h
+                    for h in context.refs
+                    if h is not f and h.ref and h.ref.target.plural in reached
+                ]
+                if any(h.required for h in others):
+                    continue
+                emptied = [h.name for h in others]
+                context.restricted_ancestors.append((f.name, g.name, g.ref.target, emptied))
 
 
 def _descendants(
@@ -988,23 +1003,37 @@ def _ancestors(
     ordered: list[tuple[Names, dict[str, Any], dict[str, str]]] = []
     seen: set[str] = {context.names.plural}
 
+    found: list[ResourceContext] = []  # parents before children, along the refs followed
+
     def visit(resource: ResourceContext) -> None:
         for f in _fillable(resource, needs):
             assert f.ref is not None
             parent = contexts[f.ref.target.plural]
-            if parent.names.plural in seen:
-                continue
+            if parent.names.plural in seen or context.names.plural in needs[parent.names.plural]:
+                continue  # made already, or it needs a record of this one (left empty)
             seen.add(parent.names.plural)
             visit(parent)
-            created = {names.plural for names, _, _ in ordered}
-            links = {  # refs to records made before this one; others (cycles) stay empty
-                g.name: g.ref.target.plural
-                for g in parent.refs
-                if g.ref is not None and g.ref.target.plural in created
-            }
-            ordered.append((parent.names, parent.samples["payloads"][0], links))
+            found.append(parent)
 
     visit(context)
+    # A parent reached again through a cycle of optional refs can come out before one it
+    # requires: keep that order where it holds, and move each resource after the ones its
+    # required refs point at (they form no cycle: such specs are refused).
+    waiting = list(found)
+    while waiting:
+        created = {names.plural for names, _, _ in ordered}
+        ready = next(
+            r
+            for r in waiting
+            if all(f.ref.target.plural in created for f in r.refs if f.ref and f.required)
+        )
+        waiting.remove(ready)
+        links = {  # refs to records made before this one; others (cycles) stay empty
+            g.name: g.ref.target.plural
+            for g in ready.refs
+            if g.ref is not None and g.ref.target.plural in created
+        }
+        ordered.append((ready.names, ready.samples["payloads"][0], links))
     return ordered
 
 

@@ -186,6 +186,26 @@ def test_a_restrict_beside_a_cascade_to_the_same_parent_is_checked_by_the_app() 
     assert len(built["courses"].restricting_children) == 2  # lessons: the database's to keep
 
 
+def test_ancestors_come_after_what_they_require_though_a_cycle_reaches_them_first() -> None:
+    """notes -> posts (required) -> blogs -> teams (optional refs), and teams require posts:
+    following the refs reaches teams before posts is made, yet teams must come after it."""
+    built = contexts(
+        {
+            "notes": "fields:\n  post: ref\n",
+            "posts": "fields:\n  blog: {type: ref, required: false}\n",
+            "blogs": "fields:\n  team: {type: ref, required: false}\n",
+            "teams": "fields:\n  post: ref\n",
+        }
+    )
+    ancestors = built["notes"].ancestors
+    order = [names.plural for names, _, _ in ancestors]
+    assert order.index("posts") < order.index("teams")
+    links = {names.plural: link for names, _, link in ancestors}
+    assert links["teams"] == {"post_id": "posts"}
+    # posts' own tests make no teams: a team needs a post first.
+    assert "teams" not in [names.plural for names, _, _ in built["posts"].ancestors]
+
+
 def test_refs_are_left_out_of_the_samples() -> None:
     built = contexts({"courses": COURSES, "lessons": LESSONS})
     samples = built["lessons"].samples
@@ -226,7 +246,7 @@ def test_a_cascade_carries_the_restricts_of_the_children_it_deletes() -> None:
     assert built["lesson_progresses"].delete_blockers == []
     assert [
         (ref, via, names.plural)
-        for ref, via, names in built["lesson_progresses"].restricted_ancestors
+        for ref, via, names, _ in built["lesson_progresses"].restricted_ancestors
     ] == [("lesson_id", "course_id", "courses")]
     assert built["lessons"].restricted_ancestors == []
 
