@@ -206,6 +206,22 @@ def test_ancestors_come_after_what_they_require_though_a_cycle_reaches_them_firs
     assert "teams" not in [names.plural for names, _, _ in built["posts"].ancestors]
 
 
+def test_a_parent_cascading_twice_from_one_ancestor_gives_one_refused_delete() -> None:
+    """Two refs of lessons to courses, both cascading: one test (they would share a name)."""
+    built = contexts(
+        {
+            "courses": COURSES,
+            "lessons": (
+                "fields:\n  course: {type: ref, on_delete: cascade}\n"
+                "  backup: {type: ref, to: course, required: false, on_delete: cascade}\n"
+            ),
+            "marks": "fields:\n  lesson: {type: ref, on_delete: restrict}\n",
+        }
+    )
+    refused = built["marks"].restricted_ancestors
+    assert [(ref, names.plural) for ref, _, names, _ in refused] == [("lesson_id", "courses")]
+
+
 def test_refs_are_left_out_of_the_samples() -> None:
     built = contexts({"courses": COURSES, "lessons": LESSONS})
     samples = built["lessons"].samples
