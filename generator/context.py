@@ -228,6 +228,9 @@ class ResourceContext:
     # and those restricting the children the database deletes with it ("flags (through
     # lessons)"). Filled in by _link.
     delete_blockers: list[str] = field(default_factory=list)
+    # The resources a real delete of a record deletes along (cascades, transitively).
+    # Filled in by _link.
+    cascaded: list[str] = field(default_factory=list)
     # Ancestors whose hard delete this resource's restrict refs refuse through a cascade:
     # (the ref, the parent's cascading ref, the ancestor, the optional refs its test leaves
     # empty). Filled in by _link.
@@ -429,13 +432,13 @@ class ResourceContext:
     def checked_restricts(self) -> list[Child]:
         """Restricting children the app checks itself before a delete: all of them when the
         delete only marks the record (the row stays, no ON DELETE fires); for a real delete,
-        those whose records may also hold a cascading ref to this one, where the database
-        would delete or refuse by the order of its constraints (PostgreSQL and SQLite
-        differ) and the contract says a restrict refuses."""
+        those whose records the same delete may also take along (a cascade to them,
+        directly or through others), where the database would delete or refuse by the
+        order of its constraints (PostgreSQL and SQLite differ) and the contract says a
+        restrict refuses."""
         if self.soft_delete:
             return self.restricting_children
-        cascading = {c.names.plural for c in self.children if c.on_delete == "cascade"}
-        return [c for c in self.restricting_children if c.names.plural in cascading]
+        return [c for c in self.restricting_children if c.names.plural in self.cascaded]
 
     @property
     def delete_conflicts(self) -> list[str]:
@@ -823,6 +826,7 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
             c.names.plural for c in _descendants(context, contexts) if c.cached
         )
         context.delete_blockers.extend(_delete_blockers(context, contexts))
+        context.cascaded.extend(_cascaded(context, contexts))
         context.cyclic_parents.extend(
             plural
             for plural in dict.fromkeys(f.ref.target.plural for f in context.refs if f.ref)
@@ -861,6 +865,18 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
                     continue
                 emptied = [h.name for h in others]
                 context.restricted_ancestors.append((f.name, g.name, g.ref.target, emptied))
+
+
+def _cascaded(context: ResourceContext, contexts: dict[str, ResourceContext]) -> list[str]:
+    """The resources the database deletes along with a record of ``context``."""
+    reached: list[str] = []
+    waiting = [context]
+    while waiting:
+        for child in waiting.pop().children:
+            if child.on_delete == "cascade" and child.names.plural not in reached:
+                reached.append(child.names.plural)
+                waiting.append(contexts[child.names.plural])
+    return reached
 
 
 def _descendants(

@@ -222,6 +222,24 @@ def test_a_parent_cascading_twice_from_one_ancestor_gives_one_refused_delete() -
     assert [(ref, names.plural) for ref, _, names, _ in refused] == [("lesson_id", "courses")]
 
 
+def test_a_restrict_beside_a_cascade_through_another_resource_is_checked_by_the_app() -> None:
+    """notes restrict courses and go with their lesson, which goes with its course: deleting
+    a course deletes or refuses by the order of the constraints, so the service checks."""
+    built = contexts(
+        {
+            "courses": COURSES,
+            "lessons": "fields:\n  course: {type: ref, on_delete: cascade}\n",
+            "notes": (
+                "fields:\n  course: {type: ref, on_delete: restrict}\n"
+                "  lesson: {type: ref, required: false, on_delete: cascade}\n"
+            ),
+        }
+    )
+    assert built["courses"].cascaded == ["lessons", "notes"]
+    assert [c.names.plural for c in built["courses"].checked_restricts] == ["notes"]
+    assert built["lessons"].checked_restricts == []
+
+
 def test_refs_are_left_out_of_the_samples() -> None:
     built = contexts({"courses": COURSES, "lessons": LESSONS})
     samples = built["lessons"].samples
