@@ -6,6 +6,7 @@ parent learns which children point at it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -869,28 +870,32 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
 
 def _cascaded(context: ResourceContext, contexts: dict[str, ResourceContext]) -> list[str]:
     """The resources the database deletes along with a record of ``context``."""
-    reached: list[str] = []
-    waiting = [context]
-    while waiting:
-        for child in waiting.pop().children:
-            if child.on_delete == "cascade" and child.names.plural not in reached:
-                reached.append(child.names.plural)
-                waiting.append(contexts[child.names.plural])
-    return reached
+    return list(_walk(context, contexts, lambda child: child.on_delete == "cascade"))
 
 
 def _descendants(
     context: ResourceContext, contexts: dict[str, ResourceContext]
 ) -> list[ResourceContext]:
     """The resource, the resources that point at it, those that point at them, and so on."""
-    found = {context.names.plural: context}
+    reached = _walk(context, contexts, lambda child: True)
+    return [context, *(c for p, c in reached.items() if p != context.names.plural)]
+
+
+def _walk(
+    context: ResourceContext,
+    contexts: dict[str, ResourceContext],
+    follow: Callable[[Child], bool],
+) -> dict[str, ResourceContext]:
+    """The resources reached from ``context`` down the children ``follow`` takes, in the
+    order found (``context`` itself only if a way leads back to it)."""
+    found: dict[str, ResourceContext] = {}
     waiting = [context]
     while waiting:
         for child in waiting.pop().children:
-            if child.names.plural not in found:
+            if follow(child) and child.names.plural not in found:
                 found[child.names.plural] = contexts[child.names.plural]
                 waiting.append(found[child.names.plural])
-    return list(found.values())
+    return found
 
 
 def _reachable(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,7 +93,7 @@ def generate_resources(project: Project, names: list[str], options: Options) -> 
     schema = _read(project.root / SCHEMA_FILE)
     migration = None
     if not memory.schema_unchanged(work, schema):
-        migration = plan_migration(project.root, renderer, work.tables.values())
+        migration = plan_migration(project.root, renderer, work.tables.values(), schema)
     result.migration = migration.path if migration else None
     if migration:
         result.warnings += data_losses(migration.operations, migration.path)
@@ -119,20 +119,13 @@ def _decide(
     """What this run builds and renders: the groups whose specs changed, that hold a
     resource asked for, or whose files are not as the last run left them; of those, the
     resources whose render inputs changed; the wiring if what it wires changed."""
-    connected = connected_groups(loaded)
-    groups = _group_digests(connected, loaded, texts, memory.environment)
     files = RegularFiles(project.root)
-    build = {
-        plural
-        for group in connected
-        if any(
-            p in wanted
-            or not memory.group_known(p, loaded[p][1], groups[p])
-            or not intact(manifest, memory.resources[p].outputs, files)
-            for p in group
-        )
-        for plural in group
-    }
+    groups, build = _groups_to_build(
+        loaded,
+        texts,
+        memory,
+        lambda p: p in wanted or not intact(manifest, memory.resources[p].outputs, files),
+    )
     contexts = contexts_of(loaded, project.stack, build)
     renders = {p: render_digest(c, memory.environment) for p, c in contexts.items()}
     known = memory.resources
@@ -166,30 +159,30 @@ def check_specs(project: Project, specs: dict[str, str], memory: RunMemory) -> N
     """Load and build ``specs`` (plural -> spec path) as a run would, reporting every
     problem; groups of specs the last run built unchanged are not built again."""
     loaded, texts = load_specs(project, specs, memory=memory)
-    connected = connected_groups(loaded)
-    groups = _group_digests(connected, loaded, texts, memory.environment)
-    build = {
-        plural
-        for group in connected
-        if not all(memory.group_known(p, loaded[p][1], groups[p]) for p in group)
-        for plural in group
-    }
+    _, build = _groups_to_build(loaded, texts, memory, lambda p: False)
     contexts_of(loaded, project.stack, build)
 
 
-def _group_digests(
-    connected: list[set[str]],
+def _groups_to_build(
     loaded: dict[str, tuple[ResourceSpec, str]],
     texts: dict[str, str],
-    environment: str,
-) -> dict[str, str]:
-    """plural -> the digest of the specs of its group (what its context is built from)."""
+    memory: RunMemory,
+    also: Callable[[str], bool],
+) -> tuple[dict[str, str], set[str]]:
+    """plural -> the digest of its group's specs (what its context is built from), and the
+    resources of every group the last run did not build from those specs, or that holds a
+    resource for which ``also`` (known to the memory) is true."""
     digests: dict[str, str] = {}
-    for group in connected:
+    build: set[str] = set()
+    for group in connected_groups(loaded):
         members = sorted((loaded[p][1], texts[loaded[p][1]]) for p in group)
-        group_digest = incremental_digest(environment, *(f"{path}\0{t}" for path, t in members))
+        group_digest = incremental_digest(
+            memory.environment, *(f"{path}\0{text}" for path, text in members)
+        )
         digests.update(dict.fromkeys(group, group_digest))
-    return digests
+        if any(not memory.group_known(p, loaded[p][1], group_digest) or also(p) for p in group):
+            build |= group
+    return digests, build
 
 
 def render_all(

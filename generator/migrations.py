@@ -59,17 +59,20 @@ class Migration:
     operations: list[Operation]
 
 
-def plan_migration(root: Path, renderer: Renderer, tables: Iterable[Table]) -> Migration | None:
-    """The revision that brings the schema recorded in the project up to ``tables`` (every
-    resource's), or None when nothing changed (or the stack has no revision template)."""
+def plan_migration(
+    root: Path, renderer: Renderer, tables: Iterable[Table], recorded: str | None = None
+) -> Migration | None:
+    """The revision that brings the schema recorded in the project (``recorded``: the text
+    of SCHEMA_FILE, when read already) up to ``tables`` (every resource's), or None when
+    nothing changed (or the stack has no revision template)."""
     stack = renderer.stack
     if stack.migration_dir is None:
         return None
     state_file = root / SCHEMA_FILE
     try:
-        state = SchemaState.from_json(
-            state_file.read_text(encoding="utf-8") if state_file.is_file() else None
-        )
+        if recorded is None and state_file.is_file():
+            recorded = state_file.read_text(encoding="utf-8")
+        state = SchemaState.from_json(recorded)
     except (OSError, ValueError) as error:
         raise ScaffoldError(f"{SCHEMA_FILE}: cannot read the recorded schema ({error})") from None
     new = snapshot_of(tables)

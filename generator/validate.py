@@ -46,7 +46,8 @@ def validate_paths(paths: list[Path], project: Project | None = None) -> list[st
 
         every = project.resources(project.spec_names())
         try:
-            check_specs(project, every, memory or project_memory(project))
+            assert memory is not None  # made above, with the project
+            check_specs(project, every, memory)
         except SpecError as error:  # without the summary of a run ("Nothing was written")
             raise SpecError(error.diagnostics) from None
     return checked
@@ -61,7 +62,12 @@ def _load(
         return load_spec(file, shown)
     text = read_spec(file, shown)
     spec_path = file.resolve().relative_to(project.root).as_posix()
-    return memory.spec(spec_path, text) or load_spec_text(text, shown, file.stem)
+    spec = memory.spec(spec_path, text)
+    if spec is None:
+        spec = load_spec_text(text, shown, file.stem)
+        if shown == spec_path:  # as the project's check below names it: parse it once
+            memory.remember_spec(spec_path, text, spec)
+    return spec
 
 
 def _in_specs(project: Project, file: Path) -> bool:
