@@ -117,6 +117,16 @@ class Child:
 
 
 @dataclass(frozen=True)
+class Going:
+    """The records of a resource a real delete takes along through cascades: those whose
+    cascading refs (columns) point at the deleted record (parent None) or at the going
+    records of a resource listed before."""
+
+    names: Names
+    refs: list[tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
 class FieldContext:
     name: str  # in the API and the database: snake_case, `course_id` for a ref
     attr: str  # in code: the name, or name_ where the stack reserves it (`class_`)
@@ -236,6 +246,11 @@ class ResourceContext:
     # (the ref, the parent's cascading ref, the ancestor, the optional refs its test leaves
     # empty). Filled in by _link.
     restricted_ancestors: list[tuple[str, str, Names, list[str]]] = field(default_factory=list)
+    # Restricts deeper in a real delete's cascade the app checks itself, as
+    # checked_restricts one level down: (the restricting child, the resource it points at,
+    # whose going records `going` describes). Filled in by _link.
+    deep_restricts: list[tuple[Child, str]] = field(default_factory=list)
+    going: list[Going] = field(default_factory=list)
     # Every write records an audit log entry (spec `audit`).
     audit: bool = False
     # Requests per client to this resource's routes, as (amount, "minute"|"hour"|"day"),
@@ -440,6 +455,11 @@ class ResourceContext:
         if self.soft_delete:
             return self.restricting_children
         return [c for c in self.restricting_children if c.names.plural in self.cascaded]
+
+    @property
+    def checks_references(self) -> bool:
+        """The service looks for restricting records before it deletes."""
+        return bool(self.checked_restricts or self.deep_restricts)
 
     @property
     def delete_conflicts(self) -> list[str]:
@@ -828,6 +848,10 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
         )
         context.delete_blockers.extend(_delete_blockers(context, contexts))
         context.cascaded.extend(_cascaded(context, contexts))
+        if not context.soft_delete:
+            deep, going = _restricts_along(context, contexts)
+            context.deep_restricts.extend(deep)
+            context.going.extend(going)
         context.cyclic_parents.extend(
             plural
             for plural in dict.fromkeys(f.ref.target.plural for f in context.refs if f.ref)
@@ -871,6 +895,58 @@ def _link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceS
 def _cascaded(context: ResourceContext, contexts: dict[str, ResourceContext]) -> list[str]:
     """The resources the database deletes along with a record of ``context``."""
     return list(_walk(context, contexts, lambda child: child.on_delete == "cascade"))
+
+
+def _restricts_along(
+    context: ResourceContext, contexts: dict[str, ResourceContext]
+) -> tuple[list[tuple[Child, str]], list[Going]]:
+    """The restricts below a real delete whose holders the same delete may also take along
+    (so the database would decide by the order of its constraints, and the contract says a
+    restrict refuses), and how to find the going records they point at. A resource's
+    going records are found along its cascading refs to the deleted record and to the
+    going records of others: every path where the cascades form no cycle, and the paths
+    around a cycle up to where they would come back to a resource (a self-referencing
+    cascade's chain of records among them) are not followed."""
+    deleted = context.names.plural
+    found = [p for p in _cascaded(context, contexts) if p != deleted]
+    may_go = {deleted, *found}
+    parents = {
+        plural: {
+            f.attr: f.ref.target.plural
+            for f in contexts[plural].refs
+            if f.ref and f.ref.on_delete == "cascade" and f.ref.target.plural in may_go
+        }
+        for plural in found
+    }
+    # Parents first; where a cycle leaves none whose parents are all placed, one with a
+    # placed parent goes next, with the refs it can use.
+    order: list[str] = []
+    refs: dict[str, list[tuple[str, str | None]]] = {}
+    while len(order) < len(found):
+        placed = {deleted, *order}
+        waiting = [p for p in found if p not in refs]
+        plural = next(
+            (p for p in waiting if set(parents[p].values()) <= placed),
+            next(p for p in waiting if set(parents[p].values()) & placed),
+        )
+        order.append(plural)
+        refs[plural] = [
+            (attr, None if parent == deleted else parent)
+            for attr, parent in parents[plural].items()
+            if parent in placed
+        ]
+    deep = [
+        (child, plural)
+        for plural in order
+        for child in contexts[plural].restricting_children
+        if child.names.plural in may_go
+    ]
+    needed = {plural for _, plural in deep}
+    for plural in reversed(order):
+        if plural in needed:
+            needed.update(parent for _, parent in refs[plural] if parent)
+    going = [Going(contexts[p].names, refs[p]) for p in order if p in needed]
+    return deep, going
 
 
 def _descendants(

@@ -240,6 +240,57 @@ def test_a_restrict_beside_a_cascade_through_another_resource_is_checked_by_the_
     assert built["lessons"].checked_restricts == []
 
 
+def test_a_restrict_deeper_in_the_cascade_on_a_record_going_along_is_checked_by_the_app() -> None:
+    """marks restrict lessons, which go with their course; a mark goes with its course too
+    (directly, and through its sheet): deleting a course must be refused, so the service
+    finds the going lessons (and the going sheets, which lead to no restrict, not at all)."""
+    built = contexts(
+        {
+            "courses": COURSES,
+            "lessons": "fields:\n  course: {type: ref, on_delete: cascade}\n",
+            "sheets": "fields:\n  course: {type: ref, on_delete: cascade}\n",
+            "marks": (
+                "fields:\n  lesson: {type: ref, on_delete: restrict}\n"
+                "  course: {type: ref, on_delete: cascade}\n"
+                "  sheet: {type: ref, on_delete: cascade}\n"
+            ),
+        }
+    )
+    courses = built["courses"]
+    assert courses.checked_restricts == []
+    assert [(c.names.plural, c.field, y) for c, y in courses.deep_restricts] == [
+        ("marks", "lesson_id", "lessons")
+    ]
+    assert [(g.names.plural, g.refs) for g in courses.going] == [("lessons", [("course_id", None)])]
+    assert courses.checks_references
+    # A restrict whose holder never goes with the delete is the database's to refuse.
+    assert not built["lessons"].checks_references
+
+
+def test_going_records_follow_every_cascade_path_parents_first() -> None:
+    """lessons go with their course directly and through a unit found after them; a
+    self-referencing cascade (a cycle) is followed up to where it comes back."""
+    built = contexts(
+        {
+            "courses": COURSES,
+            "lessons": (
+                "fields:\n  course: {type: ref, required: false, on_delete: cascade}\n"
+                "  unit: {type: ref, on_delete: cascade}\n"
+                "  follows: {type: ref, to: lesson, required: false, on_delete: cascade}\n"
+            ),
+            "units": "fields:\n  course: {type: ref, on_delete: cascade}\n",
+            "marks": (
+                "fields:\n  lesson: {type: ref, on_delete: restrict}\n"
+                "  unit: {type: ref, on_delete: cascade}\n"
+            ),
+        }
+    )
+    assert [(g.names.plural, g.refs) for g in built["courses"].going] == [
+        ("units", [("course_id", None)]),
+        ("lessons", [("course_id", None), ("unit_id", "units")]),
+    ]
+
+
 def test_refs_are_left_out_of_the_samples() -> None:
     built = contexts({"courses": COURSES, "lessons": LESSONS})
     samples = built["lessons"].samples
