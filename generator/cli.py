@@ -443,7 +443,7 @@ def import_(
                 folder,
                 root,
                 force=force,
-                reserved=stack.reserved_resources | set(stack.project_files_by_resource),
+                refused=stack.resource_name_problem,
             )
         if as_json:
             _print_json({"ok": True, **report.as_dict()})

@@ -520,21 +520,13 @@ def build_contexts(
     for plural, names in targets.items():
         by_class.setdefault(names.class_name, []).append(plural)
     for plural, (spec, spec_path) in specs.items():
-        if plural in stack.reserved_resources:
+        problem = stack.resource_name_problem(targets[plural])
+        if problem:
             diagnostics.append(
                 spec.diagnostic(
                     ("resource",),
-                    f"`{plural}` is a table the project already has; name this resource"
-                    f" after what it is to you (e.g. customers, members)",
-                )
-            )
-            continue
-        if plural in stack.project_files_by_resource:
-            diagnostics.append(
-                spec.diagnostic(
-                    ("resource",),
-                    f"`{plural}` would write {stack.project_files_by_resource[plural]}, a file"
-                    " the project already has; name this resource after what it is to you",
+                    f"`{plural}` cannot be a resource in this project: {problem}; name it"
+                    " after what it is to you (e.g. customers, members)",
                 )
             )
             continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import keyword
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -198,16 +197,15 @@ MAX_TABLE_NAME = 63  # PostgreSQL cuts longer identifiers
 
 
 def resource_name_problem(name: str) -> str | None:
-    """Why ``name`` cannot name a resource, or None."""
+    """Why ``name`` cannot name a resource in any stack, or None (what a stack's language
+    reserves, it judges itself: Stack.resource_name_problem)."""
     names = Names.from_name(name)
     singular = names.singular
-    if not _RESOURCE_NAME.match(singular) or keyword.iskeyword(singular):
+    if not _RESOURCE_NAME.match(singular):
         return (
             "use letters, digits and underscores, starting with a letter"
             " (review, reviews, LessonProgress)"
         )
-    if keyword.iskeyword(inflection.camelize(singular)):  # none -> class None
-        return f"its class would be {inflection.camelize(singular)}, a word Python reserves"
     if len(names.plural) > MAX_TABLE_NAME:
         return f"its table name is longer than {MAX_TABLE_NAME} characters"
     return None

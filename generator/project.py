@@ -87,6 +87,9 @@ class Project:
         resource, specs/<plural>.yaml. ``stems``: spec_names(), when already listed."""
         names = Names.parse(name)
         stems = self.spec_names() if stems is None else stems
+        problem = self.stack.resource_name_problem(names)
+        if problem and names.plural not in stems:  # a spec file's own problem is located
+            raise ScaffoldError(f"{name!r} cannot be a resource in this project: {problem}")
         matches = [s for s in (names.plural, names.singular) if s in stems] or [
             s for s in stems if Names.from_name(s).singular == names.singular
         ]

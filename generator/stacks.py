@@ -11,6 +11,7 @@ from ruamel.yaml import YAML
 
 from generator.errors import ScaffoldError
 from generator.languages import Language, get_language
+from generator.naming import Names
 
 
 def templates_root() -> Path:
@@ -38,6 +39,24 @@ class Stack:
     migration_dir: Path | None = None  # the schema revision template, if the stack has one
     # Templates a project may override: short name -> path below root (`scaffold eject`).
     templates: dict[str, str] = field(default_factory=dict)
+
+    def resource_name_problem(self, names: Names) -> str | None:
+        """Why this stack cannot generate a resource of these names, or None: the project
+        template has its table or one of its files, or the language reserves a name its code
+        would use (the module, a variable, the class)."""
+        if names.plural in self.reserved_resources:
+            return f"the project already has {names.plural}"
+        if names.plural in self.project_files_by_resource:
+            taken = self.project_files_by_resource[names.plural]
+            return f"it would write {taken}, a file the project already has"
+        for kind, name in (
+            ("name", names.singular),
+            ("plural", names.plural),
+            ("class", names.class_name),
+        ):
+            if name in self.language.keywords:
+                return f"its {kind} would be {name}, a word {self.language.title} reserves"
+        return None
 
     @cached_property
     def project_files_by_resource(self) -> dict[str, str]:

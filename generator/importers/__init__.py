@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from generator.errors import ScaffoldError, SpecError, display_path
 from generator.ide import EDITOR_SCHEMA
 from generator.importers.openapi import Draft, Unmapped, convert, rename_reserved
+from generator.naming import Names
 from generator.spec import load_spec_text
 from generator.spec.load import deep_flow_collection
 
@@ -64,13 +65,13 @@ def import_openapi(
     specs_dir: Path,
     project_root: Path,
     force: bool = False,
-    reserved: frozenset[str] = frozenset(),
+    refused: Callable[[Names], str | None] = lambda names: None,
 ) -> ImportReport:
     """Write one spec per object schema of the OpenAPI document ``source`` into
     ``specs_dir``. An existing spec file is kept (and reported) unless ``force``."""
     document = load_document(source)
     conversion = convert(document)
-    rename_reserved(conversion, reserved)
+    rename_reserved(conversion, refused)
     report = ImportReport(
         source=display_path(source), skipped=conversion.skipped, dropped=conversion.dropped
     )

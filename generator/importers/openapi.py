@@ -11,7 +11,7 @@ inlined."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -486,19 +486,18 @@ def _get(document: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     return node
 
 
-def rename_reserved(conversion: Conversion, reserved: frozenset[str]) -> None:
-    """Schemas whose resource the project already has (e.g. User: the sign-in users) are
-    imported as api_<name>, refs to them follow, and the report says so."""
+def rename_reserved(conversion: Conversion, refused: Callable[[Names], str | None]) -> None:
+    """Schemas whose resource the project cannot have (``refused`` says why: e.g. User, as
+    it has sign-in users) are imported as api_<name>, refs to them follow, and the report
+    says so."""
     renamed: dict[str, Names] = {}
     for index, draft in enumerate(conversion.drafts):
-        if draft.names.plural in reserved:
+        problem = refused(draft.names)
+        if problem:
             new = Names.from_name(f"api_{draft.names.singular}")
             renamed[draft.names.singular] = new
             conversion.dropped.append(
-                Unmapped(
-                    draft.pointer,
-                    f"imported as {new.plural}: the project already has {draft.names.plural}",
-                )
+                Unmapped(draft.pointer, f"imported as {new.plural}: {problem}")
             )
             conversion.drafts[index] = replace(draft, names=new)
     for draft in conversion.drafts:

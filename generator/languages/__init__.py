@@ -18,6 +18,7 @@ class Language:
     """What the core needs of a target language."""
 
     name: str
+    title: str  # as a person writes it: Python, TypeScript
     keywords: frozenset[str]  # names code spells with a trailing underscore
     filters: dict[str, Any]  # Jinja filters, e.g. the literal filter
     formatter: Formatter

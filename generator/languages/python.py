@@ -102,6 +102,7 @@ class RenderedCodeError(Exception):
 
 LANGUAGE = Language(
     name="python",
+    title="Python",
     # pycodestyle (ruff's E741) rejects l, O and I as names: spelled with a _ like keywords.
     keywords=frozenset(keyword.kwlist) | {"l", "O", "I"},
     filters={

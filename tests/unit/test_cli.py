@@ -398,7 +398,7 @@ def test_validate_reports_a_ref_only_where_no_spec_stands(in_project: Path) -> N
     ("specs", "message"),
     [
         # A name whose files the project already has.
-        ({"types": "fields: {name: string}\n"}, "specs/types.yaml:1:1: `types` would write"),
+        ({"types": "fields: {name: string}\n"}, "specs/types.yaml:1:1: `types` cannot be a resource in this project: it would write"),
         # Required refs that go round: no first record could be made.
         (
             {
@@ -629,3 +629,21 @@ def test_a_spec_names_its_plural_and_refs_find_it_by_either_name(in_project: Pat
     destroyed = scaffold("destroy", "pots", "cacti", "--json")
     assert destroyed.exit_code == 0, destroyed.output
     assert not (in_project / "app/models/cacti.py").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("none", "its class would be None, a word Python reserves"),
+        ("users", "the project already has users"),
+    ],
+)
+def test_a_typed_name_the_stack_refuses_writes_no_starter_spec(
+    in_project: Path, name: str, problem: str
+) -> None:
+    before = sorted(p.name for p in (in_project / "specs").iterdir())
+    result = scaffold("resource", name)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {name!r} cannot be a resource in this project: {problem}\n"
+    assert sorted(p.name for p in (in_project / "specs").iterdir()) == before
+    no_traceback(result)

@@ -32,6 +32,28 @@ def unknown(name: str, plural: str, known: str) -> str:
     )
 
 
+# --- names the stack refuses ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plural", "problem"),
+    [
+        ("nones", "its class would be None, a word Python reserves"),
+        ("classes", "its name would be class, a word Python reserves"),
+        ("users", "the project already has users"),
+        ("types", "it would write app/validators/types.py, a file the project already has"),
+        ("errors", "it would write tests/test_errors.py, a file the project already has"),
+    ],
+)
+def test_names_the_stack_refuses_are_located_at_the_resource(plural: str, problem: str) -> None:
+    text = f"resource: {plural}\nfields: {{title: string}}\n"
+    [error] = errors({plural: text})
+    assert error == (
+        f"{at(text, plural, spec_path(plural))}: `{plural}` cannot be a resource in this project: {problem};"
+        " name it after what it is to you (e.g. customers, members)"
+    )
+
+
 # --- refs to unknown resources -------------------------------------------------------------
 
 
@@ -644,18 +666,6 @@ def test_audit_and_rate_limit_reach_the_context() -> None:
     assert (built["courses"].audit, built["courses"].rate_limit) == (True, (30, "hour"))
     plain = contexts({"courses": COURSES})["courses"]
     assert (plain.audit, plain.rate_limit) == (False, None)
-
-
-@pytest.mark.parametrize(
-    ("plural", "path"),
-    [("types", "app/validators/types.py"), ("errors", "tests/test_errors.py")],
-)
-def test_a_resource_whose_files_the_project_already_has_is_refused(plural: str, path: str) -> None:
-    text = f"resource: {plural}\nfields:\n  title: string\n"
-    assert errors({plural: text}) == [
-        f"{at(text, plural, spec_path(plural))}: `{plural}` would write {path}, a file the"
-        " project already has; name this resource after what it is to you"
-    ]
 
 
 def test_resources_that_are_one_class_in_code_are_refused() -> None:

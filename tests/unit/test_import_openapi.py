@@ -31,7 +31,7 @@ PETSTORE_RESOURCES = [
     "pets",
     "api_responses",
 ]
-RESERVED = load_stack("fastapi").reserved_resources
+RESERVED = load_stack("fastapi").resource_name_problem
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../.vscode/scaffold-spec.schema.json"
 
 
@@ -166,7 +166,7 @@ def test_petstore_reports_what_it_could_not_map(imported: tuple[Path, Any]) -> N
 
 def test_petstore_specs_generate_a_project(project_root: Path) -> None:
     """Every imported spec generates code that parses, and the router mounts every resource."""
-    import_openapi(PETSTORE, project_root / "specs", project_root, reserved=RESERVED)
+    import_openapi(PETSTORE, project_root / "specs", project_root, refused=RESERVED)
     result = generate_resources(Project.find(project_root), PETSTORE_RESOURCES, Options())
     assert result.written and not result.plan.conflicts
     for name in PETSTORE_RESOURCES:
@@ -181,18 +181,18 @@ def test_existing_specs_are_kept_unless_forced(tmp_path: Path) -> None:
     specs.mkdir()
     mine = "resource: pet\nfields:\n  nickname: string\n"
     (specs / "pets.yaml").write_text(mine, encoding="utf-8")
-    report = import_openapi(PETSTORE, specs, tmp_path, reserved=RESERVED)
+    report = import_openapi(PETSTORE, specs, tmp_path, refused=RESERVED)
     assert (specs / "pets.yaml").read_text(encoding="utf-8") == mine
     assert [s.path for s in report.skipped_files] == ["specs/pets.yaml"]
     assert "specs/pets.yaml" not in report.written
-    forced = import_openapi(PETSTORE, specs, tmp_path, force=True, reserved=RESERVED)
+    forced = import_openapi(PETSTORE, specs, tmp_path, force=True, refused=RESERVED)
     assert "specs/pets.yaml" in forced.written
     assert "nickname" not in (specs / "pets.yaml").read_text(encoding="utf-8")
 
 
 def test_schema_comment_points_at_the_project_root(tmp_path: Path) -> None:
     specs = tmp_path / "api" / "specs"
-    import_openapi(PETSTORE, specs, tmp_path, reserved=RESERVED)
+    import_openapi(PETSTORE, specs, tmp_path, refused=RESERVED)
     first = (specs / "tags.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../.vscode/scaffold-spec.schema.json"
 
