@@ -16,6 +16,7 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from generator.errors import ScaffoldError, SpecError
+from generator.installation import default_stack
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -75,7 +76,14 @@ TrustOption = Annotated[
 @app.command()
 def new(
     name: Annotated[str, typer.Argument(help="Folder (and project name) to create.")],
-    stack: Annotated[str, typer.Option(help="Target stack.")] = "fastapi",
+    stack: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SCAFFOLD_STACK",
+            show_default=False,
+            help=f"Target stack (default: {default_stack()}).",
+        ),
+    ] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Take every default.")] = False,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
@@ -87,8 +95,10 @@ def new(
     """
     with _reporting(as_json, debug):
         from generator.project import new_project, project_slug
+        from generator.stacks import load_stack
 
         destination = Path(name)
+        stack = stack or default_stack()
         data = {"project_name": project_slug(destination.resolve().name)}
         new_project(destination, stack, data, interactive=not no_input)
         if as_json:
@@ -96,7 +106,7 @@ def new(
         elif not quiet:
             from generator import output
 
-            output.project_created(destination, stack)
+            output.project_created(destination, load_stack(stack))
 
 
 @app.command()
@@ -435,7 +445,7 @@ def import_(
             project = None
         root = project.root if project else Path.cwd()
         folder = specs_dir or (root / project.specs_dir if project else Path("specs"))
-        stack = project.stack if project else load_stack("fastapi")
+        stack = project.stack if project else load_stack(default_stack())
         # In a project, the specs it writes are the project's: one run at a time.
         with _changing(root) if project else nullcontext():
             report = import_openapi(

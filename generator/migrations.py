@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.errors import ScaffoldError
@@ -33,27 +33,10 @@ from generator.schema import (
     snapshot_of,
 )
 
-REVISIONS_DIR = "migrations/versions"
-TEMPLATE = "revision.py.jinja"
-# Operations alembic runs inside batch_alter_table (SQLite rebuilds the table for them).
-BATCHED = frozenset(
-    {
-        "add_column",
-        "drop_column",
-        "alter_column",
-        "create_unique",
-        "drop_unique",
-        "create_check",
-        "drop_check",
-        "create_foreign_key",
-        "drop_foreign_key",
-    }
-)
-
 
 @dataclass
 class Migration:
-    path: str  # migrations/versions/0002_update_reviews.py
+    path: str  # the stack's path for it: migrations/versions/0002_update_reviews.py
     text: str
     state: str  # the new .scaffold/schema.json
     operations: list[Operation]
@@ -66,7 +49,7 @@ def plan_migration(
     of SCHEMA_FILE, when read already) up to ``tables`` (every resource's), or None when
     nothing changed (or the stack has no revision template)."""
     stack = renderer.stack
-    if stack.migration_dir is None:
+    if stack.migrations is None:
         return None
     state_file = root / SCHEMA_FILE
     try:
@@ -80,8 +63,8 @@ def plan_migration(
     if not operations:
         return None
     number = f"{state.next_number:04d}"
-    name = f"{number}_{slug(operations)}"
-    path = f"{REVISIONS_DIR}/{name}.py"
+    path = stack.migrations.path.format(number=number, slug=slug(operations))
+    name = PurePosixPath(path).stem
     if (root / path).exists():
         raise ScaffoldError(f"{path} already exists; move it aside or fix {SCHEMA_FILE}")
     text = render_revision(renderer, number, state.head, operations)
@@ -94,8 +77,8 @@ def render_revision(
     renderer: Renderer, revision: str, down_revision: str | None, operations: list[Operation]
 ) -> str:
     stack = renderer.stack
-    assert stack.migration_dir is not None
-    name = (stack.migration_dir / TEMPLATE).relative_to(stack.root).as_posix()
+    assert stack.migrations is not None
+    name = stack.migrations.template
 
     def column_type(column: Column) -> str:
         spelling = stack.types[column["type"]].get("migration_type")
@@ -114,8 +97,8 @@ def render_revision(
             revision=revision,
             down_revision=down_revision,
             message=describe(operations),
-            upgrade=group(up),
-            downgrade=group(down),
+            upgrade=group(up, stack.migrations.batched),
+            downgrade=group(down, stack.migrations.batched),
             upgrade_checks=up_checks,
             downgrade_checks=down_checks,
             # The storage types of the values filled in ("now": a timestamp), for the imports.
@@ -190,11 +173,11 @@ def fill_steps(operations: list[Operation]) -> tuple[list[Operation], list[Opera
     return checks, steps
 
 
-def group(operations: list[Operation]) -> list[dict[str, Any]]:
-    """Consecutive batched operations on one table become one batch block."""
+def group(operations: list[Operation], batched: frozenset[str]) -> list[dict[str, Any]]:
+    """Consecutive operations of the ``batched`` kinds on one table become one block."""
     groups: list[dict[str, Any]] = []
     for op in operations:
-        batch = op.table if op.kind in BATCHED else None
+        batch = op.table if op.kind in batched else None
         if batch and groups and groups[-1]["batch"] == batch:
             groups[-1]["operations"].append(op)
         else:

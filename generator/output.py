@@ -19,6 +19,7 @@ from generator.generate import Result
 from generator.overrides import Overrides, Template
 from generator.plan import Action, FileChange
 from generator.project import Project
+from generator.stacks import Stack
 
 STYLES = {
     Action.CREATE: "green",
@@ -36,27 +37,23 @@ TREE_FILES_MAX = 40  # past this many files, each folder shows counts instead of
 NAMES_MAX = 5  # past this many resources, a batch is summed up rather than listed
 
 
-def project_created(destination: Path, stack: str) -> None:
-    """What was made and the next steps: the project's venv for pytest and the app, and this
-    scaffold (not installed in that venv) for scaffold commands."""
+def project_created(destination: Path, stack: Stack) -> None:
+    """What was made and the next steps (the stack's): set up the project's dependencies,
+    generate a resource with this scaffold (which the project's own environment may not
+    have), serve the app."""
+    steps = stack.next_steps
     notes = [
         (f"{scaffold_command()} resource reviews", "writes specs/reviews.yaml, then generates"),
-        ("python -m app --reload", "http://127.0.0.1:8000/docs"),
+        (steps.serve, steps.serves),
     ]
     width = max(len(command) for command, _ in notes)
-    console.print(f"[green]Created[/] {destination} ({stack})")
+    console.print(f"[green]Created[/] {destination} ({stack.name})")
     console.print("Next:")
     console.print(f"  cd {shlex.quote(str(destination))}", markup=False)
-    console.print(
-        "  python -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]'", markup=False
-    )
+    console.print(f"  {steps.install}", markup=False)
     for command, note in notes:
         console.print(f"  {command:<{width}}  # {note}", markup=False)
-    console.print(
-        "pytest and the app run in the project's venv; scaffold is not installed there:"
-        " run it as above, the one that made this project.",
-        markup=False,
-    )
+    console.print(steps.remark, markup=False)
 
 
 def scaffold_command() -> str:
@@ -220,9 +217,12 @@ def _next_step(project: Project, result: Result) -> None:
     elif result.plan.conflicts:
         console.print("Next: resolve the conflicts above, then run the same command again.")
     elif result.written:
-        command = " ".join(project.stack.test_command)
+        steps = project.stack.next_steps
+        command = steps.test
         if len(result.resources) <= NAMES_MAX:
-            command += "".join(f" tests/test_{name}.py" for name in result.resources)
+            command += "".join(
+                " " + steps.test_file.format(plural=name) for name in result.resources
+            )
         console.print(f"Next: {command}")
 
 

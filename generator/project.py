@@ -12,10 +12,17 @@ from pathlib import Path
 from generator.containment import check_inside
 from generator.env_file import write_env
 from generator.errors import ScaffoldError, display_path
+from generator.installation import default_stack
 from generator.naming import Names
 from generator.overrides import Overrides
 from generator.render import Renderer
-from generator.stacks import Stack, available_stacks, is_installed, load_stack, load_stack_at
+from generator.stacks import (
+    Stack,
+    available_stacks,
+    is_installed,
+    load_stack,
+    load_stack_at,
+)
 
 CONFIG_FILE = "scaffold.toml"
 
@@ -50,7 +57,7 @@ class Project:
             raise ScaffoldError(f"{config}: cannot read the project settings ({error})") from None
         stack = data.get("stack")
         if not isinstance(stack, str):
-            raise ScaffoldError(f'{config}: expected a line like: stack = "fastapi"')
+            raise ScaffoldError(f'{config}: expected a line like: stack = "{default_stack()}"')
         specs = data.get("specs", "specs")
         if not isinstance(specs, str):
             raise ScaffoldError(f'{_where(config, text, "specs")}: expected a folder name')

@@ -10,17 +10,30 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from generator.errors import ScaffoldError
+from generator.installation import templates_root
 from generator.languages import Language, get_language
 from generator.naming import Names
 
 
-def templates_root() -> Path:
-    """templates/ inside the installed package, or at the repository root in a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if candidate.is_dir():
-            return candidate
-    raise ScaffoldError(f"the templates folder is missing from the installation ({here})")
+@dataclass(frozen=True)
+class Migrations:
+    """How the stack writes a schema revision (stack.yaml `migrations`)."""
+
+    template: str  # below the stack's folder: migration/revision.py.jinja
+    path: str  # the file written, {number} and {slug} filled in
+    batched: frozenset[str]  # operations written in one block per table
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What the CLI tells a person to do next (stack.yaml `next_steps`)."""
+
+    install: str  # set up the new project's dependencies
+    serve: str  # run the app
+    serves: str  # where it answers
+    remark: str  # printed after the steps
+    test: str  # run the project's tests
+    test_file: str  # one resource's generated tests, {plural} filled in
 
 
 @dataclass(frozen=True)
@@ -32,11 +45,11 @@ class Stack:
     project_dir: Path
     resource_dir: Path
     wiring_dir: Path
-    test_command: tuple[str, ...]
+    next_steps: NextSteps
     reserved_names: frozenset[str]
     reserved_resources: frozenset[str]
     types: dict[str, dict[str, Any]]
-    migration_dir: Path | None = None  # the schema revision template, if the stack has one
+    migrations: Migrations | None = None  # a stack without them writes no revisions
     # Templates a project may override: short name -> path below root (`scaffold eject`).
     templates: dict[str, str] = field(default_factory=dict)
 
@@ -112,10 +125,16 @@ def load_stack_at(root: Path) -> Stack:
         project_dir=root / data["project"],
         resource_dir=root / data["resource"],
         wiring_dir=root / data["wiring"],
-        test_command=tuple(data["test_command"]),
+        next_steps=NextSteps(**data["next_steps"]),
         reserved_names=language.keywords | frozenset(data.get("reserved_names", ())),
         reserved_resources=frozenset(data.get("reserved_resources", ())),
         types=data["types"],
-        migration_dir=root / data["migration"] if data.get("migration") else None,
+        migrations=_migrations(data.get("migrations")),
         templates=dict(data.get("templates", {})),
     )
+
+
+def _migrations(data: dict[str, Any] | None) -> Migrations | None:
+    if not data:
+        return None
+    return Migrations(data["template"], data["path"], frozenset(data.get("batched", ())))

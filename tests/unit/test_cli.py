@@ -398,7 +398,10 @@ def test_validate_reports_a_ref_only_where_no_spec_stands(in_project: Path) -> N
     ("specs", "message"),
     [
         # A name whose files the project already has.
-        ({"types": "fields: {name: string}\n"}, "specs/types.yaml:1:1: `types` cannot be a resource in this project: it would write"),
+        (
+            {"types": "fields: {name: string}\n"},
+            "specs/types.yaml:1:1: `types` cannot be a resource in this project: it would write",
+        ),
         # Required refs that go round: no first record could be made.
         (
             {

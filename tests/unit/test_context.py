@@ -49,8 +49,8 @@ def test_names_the_stack_refuses_are_located_at_the_resource(plural: str, proble
     text = f"resource: {plural}\nfields: {{title: string}}\n"
     [error] = errors({plural: text})
     assert error == (
-        f"{at(text, plural, spec_path(plural))}: `{plural}` cannot be a resource in this project: {problem};"
-        " name it after what it is to you (e.g. customers, members)"
+        f"{at(text, plural, spec_path(plural))}: `{plural}` cannot be a resource in this"
+        f" project: {problem}; name it after what it is to you (e.g. customers, members)"
     )
 
 
