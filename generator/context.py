@@ -404,6 +404,33 @@ class ResourceContext:
         return [f for f in self.fields if f.unique]
 
     @property
+    def table(self) -> dict[str, Any]:
+        """The resource's table as the schema snapshot records it (generator/schema.py):
+        what its migrations are made of."""
+        from generator.schema import table
+
+        return table(self)
+
+    @property
+    def column_indexes(self) -> dict[str, str]:
+        """The single-column indexes of the table, by column: "unique" (a unique
+        constraint), "live_unique" (unique among the rows not deleted) or "index". The
+        models read them here, so models and migrations agree."""
+        table = self.table
+        found = {u["columns"][0]: "unique" for u in table["uniques"] if len(u["columns"]) == 1}
+        for index in table["indexes"]:
+            if len(index["columns"]) == 1:
+                kind = "live_unique" if index.get("where") else "unique"
+                found[index["columns"][0]] = kind if index["unique"] else "index"
+        return found
+
+    @property
+    def live_unique_fields(self) -> list[FieldContext]:
+        """Fields unique among the rows not deleted (a partial unique index)."""
+        indexed = self.column_indexes
+        return [f for f in self.fields if indexed.get(f.name) == "live_unique"]
+
+    @property
     def writable_fields(self) -> list[FieldContext]:
         """The fields a request body may set (not read_only)."""
         return [f for f in self.fields if not f.read_only]
