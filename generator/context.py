@@ -15,14 +15,13 @@ from generator.errors import Diagnostic, SpecError
 from generator.naming import Names, plural_lookup, resolve_plural, snake_case
 from generator.spec.model import (
     ACTIONS,
-    INTEGER_RANGES,
-    ORDERED_TYPES,
     FieldSpec,
     Pagination,
     ResourceSpec,
     parse_rate_limit,
 )
 from generator.stacks import Stack
+from generator.types import INTEGER_RANGES, ORDERED_TYPES
 
 ON_DELETE_SQL = {"cascade": "CASCADE", "set_null": "SET NULL", "restrict": "RESTRICT"}
 

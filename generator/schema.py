@@ -24,13 +24,10 @@ from typing import Any
 from generator.context import FieldContext, ResourceContext
 from generator.json_text import json_text
 from generator.manifest import STATE_DIR
-from generator.spec.model import EMAIL_MAX_LENGTH, URL_MAX_LENGTH
+from generator.types import TYPES
 
 SCHEMA_FILE = f"{STATE_DIR}/schema.json"
 FORMAT_VERSION = 1
-
-# Spec types stored as another type.
-STORAGE = {"email": "string", "url": "string", "enum": "string", "ref": "uuid"}
 
 LIVE_ROWS = "deleted_at IS NULL"  # the rows a soft-deleting resource still has
 
@@ -139,16 +136,9 @@ def _column(
 
 
 def _field_column(f: FieldContext) -> Column:
-    storage = STORAGE.get(f.type, f.type)
-    length = None
-    if f.type == "email":
-        length = EMAIL_MAX_LENGTH
-    elif f.type == "url":
-        length = URL_MAX_LENGTH
-    elif f.type == "enum":
-        length = max((len(v) for v in f.values or []), default=0)
-    elif storage == "string":
-        length = f.max_length
+    spec_type = TYPES[f.type]
+    storage = spec_type.stored_as
+    length = spec_type.column_length(f.max_length, f.values)
     column = _column(
         f.name, storage, nullable=f.nullable, length=length, precision=f.precision, scale=f.scale
     )
@@ -244,7 +234,8 @@ class Operation:
 
     @property
     def batched(self) -> bool:
-        """Changes an existing table (SQLite needs alembic's batch mode for most of them)."""
+        """Changes an existing table (SQLite rebuilds the table for most of them: the stack's
+        migrations say which, `batched`)."""
         return self.kind not in ("create_table", "drop_table")
 
 

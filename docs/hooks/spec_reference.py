@@ -3,8 +3,8 @@
 An mkdocs hook (listed under `hooks:` in mkdocs.yml): when docs/spec.md is built, the text
 between each `<!-- BEGIN name -->` and `<!-- END name -->` marker is replaced by tables
 rendered from `generator.spec.model` (ResourceSpec, FieldSpec, Pagination and any model
-they grow, their model_fields and FIELD_TYPES) and from each stack's stack.yaml. The
-hand-written prose around the markers is kept.
+they grow, their model_fields), from the type registry (generator/types/) and from each
+stack's stack.yaml. The hand-written prose around the markers is kept.
 
 The file in the repository carries the same tables, so it reads right on a code host too.
 A build whose copy is stale warns (so `mkdocs build --strict` fails); refresh it with
@@ -32,31 +32,6 @@ REGION = re.compile(
     r"(<!-- BEGIN (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END (?P=name) -->)", re.S
 )
 log = logging.getLogger("mkdocs.hooks.spec_reference")
-
-# What each type is, in words. Every type of the spec model needs a line here: a type
-# without one stops the build, so a new type cannot reach the docs undescribed.
-TYPE_NOTES = {
-    "string": "JSON string without NUL characters; at most 255 characters unless `max_length`"
-    " says otherwise",
-    "text": "JSON string without NUL characters; at most 100,000 characters unless"
-    " `max_length` says otherwise",
-    "integer": 'JSON number, whole (`5` or `5.0`, never `"5"` or `true`); kept inside 32 bits'
-    " when unbounded",
-    "bigint": "JSON number, whole (never a string or a boolean); 64 bits",
-    "float": "JSON number (never a string or a boolean); no NaN or infinity",
-    "decimal": "exact, a JSON number or numeric string: `precision` significant digits (default"
-    ' 10), `scale` after the point (default 2); returned as a string at that scale (`"10.00"`)',
-    "boolean": '`true` / `false` (never `"true"` or `1`)',
-    "date": '`"2024-01-15"` (a string, never a number)',
-    "datetime": '`"2024-01-15T10:30:00Z"`; a time zone is required; stored and returned in UTC',
-    "uuid": "a UUID string",
-    "email": "an email address, checked",
-    "url": "an http(s) URL, checked",
-    "enum": "one of `values`; stored as a string with a CHECK constraint",
-    "json": "any JSON value without NUL characters (keys included)",
-    "ref": "the id of a record of the resource `to`; `on_delete` says what its deletion does",
-}
-
 
 # --- mkdocs ---------------------------------------------------------------------------------
 
@@ -145,7 +120,7 @@ def _models_in(annotation: Any, many: bool = False) -> list[tuple[type[BaseModel
 
 
 def _type_text(prop: dict[str, Any]) -> str:
-    from generator.spec.model import FIELD_TYPES
+    from generator.types import FIELD_TYPES
 
     if "$ref" in prop:
         return "keys below"
@@ -205,22 +180,16 @@ def _meaning(info: FieldInfo) -> str:
 
 
 def types_markdown() -> str:
-    from generator.spec.model import FIELD_TYPES
     from generator.stacks import load_stack
+    from generator.types import TYPES
 
-    undescribed = [t for t in FIELD_TYPES if t not in TYPE_NOTES]
-    if undescribed:
-        raise ValueError(
-            f"spec type {undescribed[0]!r} has no line in TYPE_NOTES of"
-            " docs/hooks/spec_reference.py: add one"
-        )
     stacks = [load_stack(p.parent.name) for p in sorted(ROOT.glob("templates/*/stack.yaml"))]
     header = ["type", "value"]
     for stack in stacks:
         header += [f"{stack.name}: validator", f"{stack.name}: column"]
     rows = []
-    for name in FIELD_TYPES:
-        row = [f"`{name}`", TYPE_NOTES[name]]
+    for name, spec_type in TYPES.items():
+        row = [f"`{name}`", spec_type.note]
         for stack in stacks:
             spelled = stack.types.get(name, {})
             row += [_code(spelled.get("schema")), _code(spelled.get("column"))]

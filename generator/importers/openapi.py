@@ -20,22 +20,15 @@ from pydantic import ValidationError
 from generator.errors import ScaffoldError
 from generator.naming import Names, snake_case
 from generator.spec.model import (
-    INTEGER_RANGES,
     KEY_MARK,
     FieldSpec,
     field_name_problems,
 )
+from generator.types import INTEGER_RANGES, LENGTH_TYPES, TYPES
 
 SCHEMAS = ("components", "schemas")
-STRING_FORMATS = {
-    "date": "date",
-    "date-time": "datetime",
-    "uuid": "uuid",
-    "email": "email",
-    "uri": "url",
-    "url": "url",
-}
-LENGTH_TYPES = ("string", "text")
+# OpenAPI string formats, by the type each is imported as.
+STRING_FORMATS = {fmt: t.name for t in TYPES.values() for fmt in t.formats}
 MAX_REF_DEPTH = 20
 
 

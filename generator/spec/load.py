@@ -17,7 +17,6 @@ from ruamel.yaml.error import MarkedYAMLError
 from generator.errors import Diagnostic, ScaffoldError, SpecError
 from generator.naming import Names, resource_name_problem, snake_case
 from generator.spec.model import (
-    FIELD_TYPES,
     KEY_MARK,
     Cache,
     FieldSpec,
@@ -25,6 +24,7 @@ from generator.spec.model import (
     ResourceSpec,
     field_name_problems,
 )
+from generator.types import FIELD_TYPES, TYPE_WORDS
 
 Position = tuple[int, int]  # 1-based line and column
 
@@ -210,7 +210,11 @@ def _diagnostic(document: CommentedMap, source: str, error: Any) -> Diagnostic:
     elif kind == "extra_forbidden":
         message = _unknown_key(loc)
     elif kind == "literal_error" and loc[-1:] == ("type",):
-        message = _unknown_choice("type", error["input"], FIELD_TYPES)
+        typed = TYPE_WORDS.get(str(error["input"]).lower())
+        if typed:  # a word the shorthand takes (int, bool), or a type in capitals
+            message = f"unknown type {error['input']!r}; write {typed!r}"
+        else:
+            message = _unknown_choice("type", error["input"], FIELD_TYPES)
     elif kind == "literal_error":
         message = f"{message}, got {error['input']!r}"
     elif kind == "missing":

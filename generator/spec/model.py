@@ -5,57 +5,42 @@ from __future__ import annotations
 import math
 import re
 import typing
-import uuid
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from generator.errors import Diagnostic
 from generator.naming import Names, resolve_plural, resource_name_problem, snake_case
+from generator.types import (
+    FIELD_TYPES,
+    INTEGER_RANGES,
+    LENGTH_TYPES,
+    NUMERIC_TYPES,
+    TEXT_TYPES,
+    TYPES,
+    UNSORTABLE_TYPES,
+)
+from generator.types.numbers import (
+    MAX_DECIMAL_PRECISION,
+)
+from generator.types.text import (
+    EMAIL_MAX_LENGTH,
+    MAX_TEXT_LENGTH,
+    STRING_DEFAULT_MAX_LENGTH,
+    TEXT_DEFAULT_MAX_LENGTH,
+)
 
-FieldType = Literal[
-    "string",
-    "text",
-    "integer",
-    "bigint",
-    "float",
-    "decimal",
-    "boolean",
-    "date",
-    "datetime",
-    "uuid",
-    "email",
-    "url",
-    "enum",
-    "json",
-    "ref",
-]
-FIELD_TYPES: tuple[str, ...] = typing.get_args(FieldType)
-INTEGER_TYPES = frozenset({"integer", "bigint"})
-NUMERIC_TYPES = INTEGER_TYPES | {"float", "decimal"}
-LENGTH_TYPES = frozenset({"string", "text"})
-TEXT_TYPES = frozenset({"string", "text", "email", "url", "enum"})  # searchable
-ORDERED_TYPES = NUMERIC_TYPES | {"string", "email", "url", "date", "datetime"}  # _gte / _lte
-UNSORTABLE_TYPES = frozenset({"json", "text"})
-STRING_DEFAULT_MAX_LENGTH = 255
+if typing.TYPE_CHECKING:
+    FieldType = str
+else:  # the registry's types (generator/types/), as pydantic and the JSON Schema see them
+    FieldType = Literal[FIELD_TYPES]
 # Distinct values a unique field must admit: the generated tests make three records.
 UNIQUE_ROOM = 3
-EMAIL_MAX_LENGTH = 320  # RFC 5321: 64 + 1 + 255
-URL_MAX_LENGTH = 2083  # the longest URL browsers have historically accepted
 # A cursor carries its page's last sort value, and servers refuse long cursors (4096
 # characters): values sorted under cursor pagination are at most this long, emails included.
 CURSOR_SORT_MAX_LENGTH = EMAIL_MAX_LENGTH
-# A text field without max_length still has a bound, so one request cannot store a body's
-# worth of text in every field; a spec may set any max_length up to MAX_TEXT_LENGTH.
-TEXT_DEFAULT_MAX_LENGTH = 100_000
-MAX_TEXT_LENGTH = 10_485_760  # PostgreSQL's largest varchar(n); 10 MiB of text
-INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-INTEGER_RANGES = {"integer": (INT32_MIN, INT32_MAX), "bigint": (INT64_MIN, INT64_MAX)}
-MAX_DECIMAL_PRECISION = 15  # digits SQLite's REAL keeps exactly
 OnDelete = Literal["cascade", "set_null", "restrict"]
 
 KEY_MARK = "\x1f"  # separates the offending key from the message in a ValueError
@@ -133,7 +118,7 @@ class FieldSpec(_Strict):
             check()
         if self.default is not None:
             try:
-                self.default = _check_default(self, self.default)
+                self.default = TYPES[self.type].check_default(self, self.default)
             except ValueError as error:
                 raise _invalid("default", str(error)) from None
         return self
@@ -283,7 +268,7 @@ class FieldSpec(_Strict):
     def _check_listing(self) -> None:
         if self.filter and self.type == "json":
             raise _invalid("filter", "json fields cannot be filtered")
-        if self.sort and self.type in UNSORTABLE_TYPES | {"ref"}:
+        if self.sort and self.type in UNSORTABLE_TYPES:
             raise _invalid("sort", f"{self.type} fields cannot be sorted")
 
     @property
@@ -297,16 +282,12 @@ class FieldSpec(_Strict):
     @property
     def longest_value(self) -> int | None:
         """The most characters a value of this field may have (None: not a string)."""
-        return {"email": EMAIL_MAX_LENGTH, "url": URL_MAX_LENGTH}.get(
-            self.type, self.effective_max_length
-        )
+        return TYPES[self.type].stored_length or self.effective_max_length
 
     @property
     def effective_max_length(self) -> int | None:
         if self.max_length is None:
-            return {"string": STRING_DEFAULT_MAX_LENGTH, "text": TEXT_DEFAULT_MAX_LENGTH}.get(
-                self.type
-            )
+            return TYPES[self.type].default_max_length
         return self.max_length
 
 
@@ -547,88 +528,6 @@ def _a(word: str) -> str:
 
 def _num(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
-
-
-def _check_default(spec: FieldSpec, value: Any) -> Any:
-    """Return the default if it is a valid value of the field, else raise ValueError."""
-    t = spec.type
-    if t == "json":
-        return value
-    if t == "decimal":
-        return _decimal_default(spec, value)
-    if t in ("string", "text", "email", "enum", "url"):
-        if not isinstance(value, str):
-            raise ValueError(f"default must be a string for {_a(t)} field, got {value!r}")
-        if t == "enum" and value not in (spec.values or []):
-            raise ValueError(f"default {value!r} is not one of the enum values {spec.values}")
-        limit = spec.effective_max_length
-        if limit is not None and len(value) > limit:
-            raise ValueError(f"default is longer than max_length ({limit})")
-        if spec.min_length is not None and len(value) < spec.min_length:
-            raise ValueError(f"default is shorter than min_length ({spec.min_length})")
-        if t == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            raise ValueError(f"default {value!r} is not an email address")
-        if t == "url" and not re.fullmatch(r"https?://[^\s/]+\S*", value):
-            raise ValueError(f"default {value!r} is not an http(s) URL")
-        return value
-    if t == "boolean":
-        if not isinstance(value, bool):
-            raise ValueError(f"default must be true or false for a boolean field, got {value!r}")
-        return value
-    if t in NUMERIC_TYPES:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"default must be a number for {_a(t)} field, got {value!r}")
-        if t in INTEGER_TYPES and value != int(value):
-            raise ValueError(f"default must be a whole number for {_a(t)} field, got {value!r}")
-        if spec.min is not None and value < spec.min:
-            raise ValueError(f"default {value} is below min ({_num(spec.min)})")
-        if spec.max is not None and value > spec.max:
-            raise ValueError(f"default {value} is above max ({_num(spec.max)})")
-        if t in INTEGER_TYPES:
-            low, high = INTEGER_RANGES[t]
-            if not low <= value <= high:
-                raise ValueError(f"default {value} is outside the {t} range")
-            return int(value)
-        return float(value)
-    parsers: dict[str, typing.Callable[[str], object]] = {
-        "date": date.fromisoformat,
-        "datetime": datetime.fromisoformat,
-        "uuid": uuid.UUID,
-    }
-    try:
-        parsed = parsers[t](str(value))
-    except ValueError:
-        raise ValueError(f"default {value!r} is not a valid {t}") from None
-    if isinstance(parsed, datetime) and parsed.tzinfo is None:
-        raise ValueError(f"default {value!r} needs a timezone (for example 2024-01-01T00:00:00Z)")
-    if isinstance(parsed, datetime):
-        # In the form the API returns it: UTC, `Z`.
-        return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return str(value)
-
-
-def _decimal_default(spec: FieldSpec, value: Any) -> str:
-    """Decimals are exact: the default is kept as the string of its digits."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"default must be a number for a decimal field, got {value!r}")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise ValueError(f"default {value!r} is not a decimal number") from None
-    if not number.is_finite():
-        raise ValueError(f"default must be a finite number, got {value!r}")
-    exponent = int(number.as_tuple().exponent)
-    if -exponent > spec.decimal_scale:
-        raise ValueError(f"default {value} has more than {spec.decimal_scale} decimal places")
-    whole_digits = len(number.as_tuple().digits) + min(exponent, 0)
-    if whole_digits > spec.decimal_precision - spec.decimal_scale:
-        raise ValueError(f"default {value} has too many digits for precision")
-    if spec.min is not None and number < Decimal(str(spec.min)):
-        raise ValueError(f"default {value} is below min ({_num(spec.min)})")
-    if spec.max is not None and number > Decimal(str(spec.max)):
-        raise ValueError(f"default {value} is above max ({_num(spec.max)})")
-    # In the form the API returns it: at the field's scale (`1E+1` at scale 2 is `10.00`).
-    return str(number.quantize(Decimal(1).scaleb(-spec.decimal_scale)))
 
 
 def _list(words: typing.Iterable[str]) -> str:

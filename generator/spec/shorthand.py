@@ -55,10 +55,20 @@ from generator.naming import snake_case
 from generator.spec.model import (
     GENERATED_FIELD_NAMES,
     IDENTIFIER,
+)
+from generator.types import (
     INTEGER_RANGES,
-    MAX_DECIMAL_PRECISION,
+    INTEGER_TYPES,
+    LENGTH_TYPES,
+    NEVER_UNIQUE_TYPES,
+    NUMERIC_TYPES,
+    TEXT_DEFAULT_TYPES,
+    TYPE_WORDS,
+    TYPES,
+    UNFILTERABLE_TYPES,
     UNSORTABLE_TYPES,
 )
+from generator.types.numbers import MAX_DECIMAL_PRECISION
 
 __all__ = [
     "SCHEMA_COMMENT",
@@ -72,41 +82,22 @@ __all__ = [
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../.vscode/scaffold-spec.schema.json"
 
 # What a user may type -> the spec's type name.
-TYPE_ALIASES: dict[str, str] = {
-    "string": "string",
-    "str": "string",
-    "text": "text",
-    "int": "integer",
-    "integer": "integer",
-    "bigint": "bigint",
-    "float": "float",
-    "decimal": "decimal",
-    "bool": "boolean",
-    "boolean": "boolean",
-    "date": "date",
-    "datetime": "datetime",
-    "uuid": "uuid",
-    "email": "email",
-    "url": "url",
-    "json": "json",
-    "enum": "enum",
-    "ref": "ref",
-}
-_TYPE_CHOICES = (
-    "string, text, int, bigint, float, decimal, bool, date, datetime, uuid, email, url, json,"
-    " enum(...), ref"
+TYPE_ALIASES: dict[str, str] = TYPE_WORDS
+# The choices an unknown type lists (enum takes its values).
+_TYPE_CHOICES = ", ".join(
+    (t.shorthand or t.name) + ("(...)" if t.name == "enum" else "") for t in TYPES.values()
 )
-_NUMERIC = frozenset({"integer", "bigint", "float", "decimal"})
-_WHOLE = frozenset({"integer", "bigint"})
-_LENGTH = frozenset({"string", "text"})
+_NUMERIC = NUMERIC_TYPES
+_WHOLE = INTEGER_TYPES
+_LENGTH = LENGTH_TYPES
 # Types whose default stays the text the user typed (the loader checks it).
-_TEXT_DEFAULT = frozenset({"string", "text", "email", "url", "uuid", "date", "datetime", "enum"})
+_TEXT_DEFAULT = TEXT_DEFAULT_TYPES
 _FLAGS = ("unique", "filter", "sort")
 # The types each flag does not apply to (as the spec model rules).
 _FLAG_EXCLUDES: dict[str, frozenset[str]] = {
-    "unique": frozenset({"ref", "boolean"}),  # a unique boolean leaves room for 2 records
-    "filter": frozenset({"json"}),
-    "sort": UNSORTABLE_TYPES | {"ref"},
+    "unique": NEVER_UNIQUE_TYPES,  # a unique boolean leaves room for 2 records
+    "filter": UNFILTERABLE_TYPES,
+    "sort": UNSORTABLE_TYPES,
 }
 _ON_DELETE = ("cascade", "set_null", "restrict")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ruamel.yaml import YAML
 
 from generator.naming import Names
-from generator.spec.model import FIELD_TYPES
+from generator.types import FIELD_TYPES
 
 
 def starter_spec(name: str) -> str:

@@ -19,7 +19,9 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from generator.samples import INT32_MAX, INT64_MAX, integer_bounds, length_bounds, sample_value
+from generator.samples import sample_value
+from generator.types.numbers import INT32_MAX, INT64_MAX, integer_bounds
+from generator.types.text import length_bounds
 from tests.conformance.support import (
     Api,
     Check,

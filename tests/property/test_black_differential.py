@@ -38,8 +38,8 @@ from generator.naming import Names
 from generator.render import Renderer
 from generator.schema import table
 from generator.spec import load_spec_text
-from generator.spec.model import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN
 from generator.stacks import load_stack
+from generator.types.numbers import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN
 from tests.property.test_spec_properties import dump
 
 STACK = load_stack("fastapi")

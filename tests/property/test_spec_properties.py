@@ -24,8 +24,9 @@ from generator.languages.python_format import format_whole
 from generator.project import Project, new_project
 from generator.render import Renderer
 from generator.spec import load_spec_text
-from generator.spec.model import FIELD_TYPES, INT32_MAX, INT32_MIN
 from generator.stacks import load_stack
+from generator.types import FIELD_TYPES
+from generator.types.numbers import INT32_MAX, INT32_MIN
 
 STACK = load_stack("fastapi")
 NASTY_TEXT = st.text(

@@ -15,7 +15,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import SpecError
-from generator.spec.model import MAX_DECIMAL_PRECISION
+from generator.types.numbers import MAX_DECIMAL_PRECISION
 from tests.unit.resources import (
     COURSES,
     LESSON_PROGRESSES,

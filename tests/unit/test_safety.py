@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from generator.cli import app
+from generator.installation import templates_root
 from generator.journal import KILL_AFTER
 from generator.lock import WAIT_VARIABLE
-from generator.installation import templates_root
 
 GOOD = "resource: review\nfields:\n  title: {type: string, max_length: 80}\n"
 

@@ -30,7 +30,6 @@ from pydantic import (
 
 from generator.samples import (
     InvalidCase,
-    _float_value,
     invalid_cases,
     invalid_payload,
     missing_cases,
@@ -39,6 +38,7 @@ from generator.samples import (
     update_payload,
     valid_payload,
 )
+from generator.types import TYPES as SPEC_TYPES
 from tests.unit.fields import field
 
 TYPES = (
@@ -697,5 +697,5 @@ def test_decimal_invalid_cases_break_exactly_their_constraint(name: str) -> None
 )
 def test_float_samples_near_the_ends_of_the_range_are_distinct(low: float, high: float) -> None:
     """high - low overflowed to inf, and every sample after the first was `high`."""
-    values = [_float_value({"min": low, "max": high}, n) for n in range(3)]
+    values = [SPEC_TYPES["float"].sample("", {"min": low, "max": high}, n) for n in range(3)]
     assert len(set(values)) == 3 and all(low <= v <= high for v in values)

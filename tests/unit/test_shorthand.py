@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from generator.errors import ScaffoldError
 from generator.naming import snake_case
 from generator.spec import load_spec_text
-from generator.spec.model import FIELD_TYPES, MAX_DECIMAL_PRECISION, FieldSpec
+from generator.spec.model import FieldSpec
 from generator.spec.shorthand import (
     SCHEMA_COMMENT,
     TYPE_ALIASES,
@@ -22,6 +22,8 @@ from generator.spec.shorthand import (
     merge_into_spec,
     parse_fields,
 )
+from generator.types import FIELD_TYPES
+from generator.types.numbers import MAX_DECIMAL_PRECISION
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "shorthand.md"
 
@@ -256,7 +258,7 @@ ERRORS = [
     ("when:timestamp", "  when:timestamp\n"
                        "       ^^^^^^^^^ unknown type `timestamp`; expected one of: string,"
                        " text, int, bigint, float, decimal, bool, date, datetime, uuid, email,"
-                       " url, json, enum(...), ref"),
+                       " url, enum(...), json, ref"),
     ("title:string(120)", "  title:string(120)\n"
                           "              ^^^^^ `string` takes no `(...)`; write a length as a"
                           " modifier: title:string:120"),

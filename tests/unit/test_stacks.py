@@ -23,8 +23,8 @@ def test_every_stack_says_where_its_revisions_go_and_what_to_run_next() -> None:
             assert "{number}" in stack.migrations.path and "{slug}" in stack.migrations.path
         assert "{plural}" in stack.next_steps.test_file
         assert stack.next_steps.test_file.format(plural="reviews") in {
-            str(p.relative_to(stack.resource_dir)).removesuffix(".jinja").replace(
-                "{{plural}}", "reviews"
-            )
+            str(p.relative_to(stack.resource_dir))
+            .removesuffix(".jinja")
+            .replace("{{plural}}", "reviews")
             for p in stack.resource_dir.rglob("*")
         }
