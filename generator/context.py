@@ -60,6 +60,16 @@ class Permission:
         return self.protected and not self.authenticated and not self.owner
 
 
+def _may_read(read: Permission, roles: list[str] | None) -> bool:
+    """Whether a user with ``roles`` (None: anonymous) may read a record someone else
+    made, by its resource's `read` rule."""
+    if read.public:
+        return True
+    if roles is None:
+        return False
+    return read.authenticated or bool(set(roles) & set(read.roles))
+
+
 def permission(action: str, entries: list[str]) -> Permission:
     """The Permission an `auth` rule's entries give; `authenticated` makes the rest moot."""
     if "public" in entries:
@@ -351,9 +361,26 @@ class ResourceContext:
         return cases
 
     @property
-    def unreadable_parent_writers(self) -> list[tuple[FieldContext, list[str] | None]]:
-        """Guarded refs with a writer who may create here but not read the parent."""
-        return self._refused_by_parents("create")
+    def unreadable_parent_writers(
+        self,
+    ) -> list[tuple[FieldContext, list[str] | None, list[str]]]:
+        """Guarded refs with a writer who may create here but not read the parent, and the
+        refs to other parents that writer may not read either, which the test leaves empty
+        (so the refusal it sees is this ref's). Where one of those is required, no test."""
+        cases = []
+        for f, roles in self._refused_by_parents("create"):
+            assert f.ref is not None
+            others = [
+                g
+                for g in self.guarded_refs
+                if g.ref
+                and g.ref.target != f.ref.target
+                and g.name not in self.unfilled_refs
+                and not _may_read(g.ref.target_read, roles)
+            ]
+            if not any(g.required for g in others):
+                cases.append((f, roles, [g.name for g in others]))
+        return cases
 
     @property
     def unreadable_parent_readers(self) -> list[tuple[FieldContext, list[str] | None, bool]]:

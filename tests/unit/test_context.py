@@ -374,6 +374,18 @@ ATTACHMENTS = (
 )
 
 
+def test_a_writer_refused_by_two_guarded_parents_is_tested_on_one_at_a_time() -> None:
+    """The writer may read neither notes nor folders: each test leaves the other optional
+    ref empty, so the refusal it sees is its own ref's; a required one leaves no test."""
+    folders = "resource: folder\nfields:\n  name: string\nauth: {read: [owner], list: [owner]}\n"
+    tagged = ATTACHMENTS.replace(
+        "  label: string\n", "  label: string\n  folder: {type: ref, required: false}\n"
+    )
+    built = contexts({"notes": NOTES, "folders": folders, "attachments": tagged})
+    cases = [(f.name, e) for f, _, e in built["attachments"].unreadable_parent_writers]
+    assert cases == [("note_id", ["folder_id"])]  # note_id is required: no test of folder_id
+
+
 def test_a_guarded_parent_makes_its_children_take_the_user_everywhere() -> None:
     built = contexts({"notes": NOTES, "attachments": ATTACHMENTS})
     attachments = built["attachments"]
@@ -381,8 +393,8 @@ def test_a_guarded_parent_makes_its_children_take_the_user_everywhere() -> None:
     assert attachments.user_routes == ["list", "read", "create", "update"]
     assert [f.name for f in attachments.owned_parent_refs] == ["note_id"]
     assert attachments.parent_reader_roles == []
-    assert [(f.name, roles) for f, roles in attachments.unreadable_parent_writers] == [
-        ("note_id", [])
+    assert [(f.name, roles, e) for f, roles, e in attachments.unreadable_parent_writers] == [
+        ("note_id", [], [])
     ]
     assert [
         (f.name, roles, lists) for f, roles, lists in attachments.unreadable_parent_readers
