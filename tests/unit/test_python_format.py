@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.languages import python_format
+from generator.languages import python_explode, python_format, python_layout
 from generator.languages.python import docstring, literal
 from generator.languages.python_format import format_long_statements, format_whole
 
@@ -67,7 +67,7 @@ def black_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def assert_black_layout_of_the_same_program(source: str, result: str) -> None:
     assert format_whole(result) == result
     assert ast.dump(ast.parse(result)) == ast.dump(ast.parse(source))
-    assert all(len(line) <= python_format.LINE_LENGTH for line in result.splitlines())
+    assert all(len(line) <= python_layout.LINE_LENGTH for line in result.splitlines())
 
 
 def test_long_lines_are_exploded_without_black(black_calls: list[str]) -> None:
@@ -92,7 +92,7 @@ def test_long_lines_are_exploded_without_black(black_calls: list[str]) -> None:
     ],
 )
 def test_explode_splits_the_last_bracket_pair(line: str, expected: list[str]) -> None:
-    assert python_format._explode(line) == expected
+    assert python_explode.explode_line(line) == expected
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_explode_splits_the_last_bracket_pair(line: str, expected: list[str]) ->
     ],
 )
 def test_explode_declines_what_is_not_surely_black_layout(line: str) -> None:
-    assert python_format._explode(line) is None
+    assert python_explode.explode_line(line) is None
 
 
 def test_what_exploding_cannot_place_black_lays_out(black_calls: list[str]) -> None:
@@ -176,7 +176,7 @@ def test_an_explosion_that_would_change_the_program_is_not_kept(
 ) -> None:
     # Should a rule ever go wrong, the syntax trees differ and black decides instead.
     source = f"VALUES = [{ITEMS}]\n"
-    monkeypatch.setattr(python_format, "_explode", lambda line, depth=0: ["VALUES = []"])
+    monkeypatch.setattr(python_explode, "explode_line", lambda line, depth=0: ["VALUES = []"])
     assert format_long_statements(source) == format_whole(source)
 
 
@@ -190,7 +190,7 @@ def test_code_that_does_not_parse_is_refused() -> None:
 def test_wide_characters_count_as_black_counts_them() -> None:
     # 40 wide characters are 80 columns: with the rest, over the limit only for black's width.
     source = f'LABEL = {{"title": "{"日" * 40}", "n": 1, "other": 2}}\n'
-    assert len(source.splitlines()[0]) < python_format.LINE_LENGTH
+    assert len(source.splitlines()[0]) < python_layout.LINE_LENGTH
     result = format_long_statements(source)
     assert result != source
     assert format_whole(result) == result
