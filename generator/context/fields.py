@@ -105,6 +105,7 @@ def field_context(
         has_default=spec.default is not None,
         default=spec.default,
         unique=spec.unique,
+        distinct_values=spec.distinct_values,
         min=spec.min,
         max=spec.max,
         min_length=spec.min_length,

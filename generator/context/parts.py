@@ -148,6 +148,8 @@ class FieldContext:
     # The stack's spelling of the type: python, schema, column, default (expression), ...
     stack: dict[str, str]
     enum_type: str | None = None
+    # How many values it admits when that is a small number (None: many); see FieldSpec.
+    distinct_values: int | None = None
     ref: Ref | None = None
 
     @property
@@ -172,6 +174,12 @@ class FieldContext:
         """The values an integer column can hold: a filter outside it is a 422, not a
         database error."""
         return INTEGER_RANGES.get(self.type)
+
+    @property
+    def spreads(self) -> bool:
+        """Three records can hold three values of it, so a bound in the middle has records
+        on both sides (the range filter tests say so)."""
+        return self.distinct_values is None or self.distinct_values >= 3
 
     @property
     def filter_ops(self) -> list[str]:

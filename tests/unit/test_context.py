@@ -688,3 +688,13 @@ def test_resources_that_are_one_class_in_code_are_refused() -> None:
         "specs/item_1s.yaml:1:1: `item_1s` and `item1s` are both the class Item1 in code;"
         " rename one of them",
     ]
+
+
+def test_a_range_filter_test_expects_records_on_both_sides_only_where_three_values_fit() -> None:
+    fields = (
+        "fields:\n  few: {type: integer, min: 1, max: 2, filter: true}\n"
+        "  fixed: {type: float, min: 1.5, max: 1.5, filter: true}\n"
+        "  many: {type: integer, min: 1, max: 3, filter: true}\n  free: {type: float, filter: true}\n"
+    )
+    spread = {f.name: f.spreads for f in contexts({"courses": fields})["courses"].fields}
+    assert spread == {"few": False, "fixed": False, "many": True, "free": True}
