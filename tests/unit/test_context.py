@@ -694,7 +694,8 @@ def test_a_range_filter_test_expects_records_on_both_sides_only_where_three_valu
     fields = (
         "fields:\n  few: {type: integer, min: 1, max: 2, filter: true}\n"
         "  fixed: {type: float, min: 1.5, max: 1.5, filter: true}\n"
-        "  many: {type: integer, min: 1, max: 3, filter: true}\n  free: {type: float, filter: true}\n"
+        "  many: {type: integer, min: 1, max: 3, filter: true}\n"
+        "  free: {type: float, filter: true}\n"
     )
     spread = {f.name: f.spreads for f in contexts({"courses": fields})["courses"].fields}
     assert spread == {"few": False, "fixed": False, "many": True, "free": True}
