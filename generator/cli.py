@@ -4,48 +4,23 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer._click.core import Context  # typer runs its own copy of click
-from typer._click.exceptions import UsageError
-from typer.core import TyperGroup
 
-from generator.errors import ScaffoldError, SpecError
+from generator.cli_support import Commands, changing, print_json, reporting
+from generator.errors import ScaffoldError
 from generator.installation import default_stack
 
 if TYPE_CHECKING:
     from generator.project import Project
 
 
-class _UsageErrorAsJson(UsageError):
-    """A usage error (an unknown option, a missing argument) of a run with --json: one JSON
-    document on stdout, as every other failure gives, exit code 2."""
-
-    def show(self, file: Any = None) -> None:
-        _print_json({"ok": False, "error": self.format_message(), "diagnostics": []})
-
-
-class _Commands(TyperGroup):
-    """The command group, which turns usage errors into JSON when --json was asked for."""
-
-    def invoke(self, ctx: Context) -> Any:
-        asked = "--json" in [*getattr(ctx, "_protected_args", []), *ctx.args]
-        try:
-            return super().invoke(ctx)
-        except UsageError as error:
-            if not asked:
-                raise
-            raise _UsageErrorAsJson(error.format_message(), error.ctx) from None
-
-
 app = typer.Typer(
     name="scaffold",
-    cls=_Commands,
+    cls=Commands,
     help=(
         "Scaffold complete, layered, tested backend resources from a short YAML spec.\n\n"
         "Examples:\n\n"
@@ -93,7 +68,7 @@ def new(
 
     Example: scaffold new gamelearn --no-input
     """
-    with _reporting(as_json, debug):
+    with reporting(as_json, debug):
         from generator.project import new_project, project_slug
         from generator.stacks import load_stack
 
@@ -102,7 +77,7 @@ def new(
         data = {"project_name": project_slug(destination.resolve().name)}
         new_project(destination, stack, data, interactive=not no_input)
         if as_json:
-            _print_json({"ok": True, "project": str(destination), "stack": stack})
+            print_json({"ok": True, "project": str(destination), "stack": stack})
         elif not quiet:
             from generator import output
 
@@ -146,7 +121,7 @@ def resource(
     scaffold resource reviews rating:int:1..5 title:string:120 body:text? course:ref;
     scaffold resource --all
     """
-    with _reporting(as_json, debug):
+    with reporting(as_json, debug):
         from generator.generate import Options, generate_resources
         from generator.project import Project
 
@@ -160,13 +135,13 @@ def resource(
         from generator import output
 
         with (
-            _changing(project.root),
+            changing(project.root),
             output.formatting_progress(enabled=not (as_json or quiet)) as progress,
         ):
             options.progress = progress
             result = generate_resources(project, resources, options)
         if as_json:
-            _print_json(output.result_json(result))
+            print_json(output.result_json(result))
         elif not quiet:
             output.resource_result(project, result, show_diff=dry_run)
         else:  # only what went wrong or needs a look
@@ -210,16 +185,16 @@ def destroy(
 
     Example: scaffold destroy reviews
     """
-    with _reporting(as_json, debug):
+    with reporting(as_json, debug):
         from generator import output
         from generator.destroy import destroy_resources
         from generator.project import Project
 
         project = Project.find(Path.cwd(), trust=trust)
-        with _changing(project.root):
+        with changing(project.root):
             result = destroy_resources(project, names, dry_run=dry_run)
         if as_json:
-            _print_json(output.destroy_json(result))
+            print_json(output.destroy_json(result))
         elif not quiet:
             output.destroy_result(result)
 
@@ -237,7 +212,7 @@ def validate(
 
     Example: scaffold validate specs/
     """
-    with _reporting(as_json, debug):
+    with reporting(as_json, debug):
         from generator.project import Project
         from generator.validate import validate_paths
 
@@ -248,7 +223,7 @@ def validate(
         default = project.root / project.specs_dir if project else Path("specs")
         checked = validate_paths(paths or [default], project)
         if as_json:
-            _print_json({"ok": True, "checked": checked, "diagnostics": []})
+            print_json({"ok": True, "checked": checked, "diagnostics": []})
         elif not quiet:
             print(f"{len(checked)} spec(s) valid: {', '.join(checked)}")
 
@@ -292,7 +267,7 @@ def eject(
 
     Examples: scaffold eject --list; scaffold eject service; scaffold eject --update service
     """
-    with _reporting(as_json, debug):
+    with reporting(as_json, debug):
         from generator import output
         from generator.project import Project
 
@@ -302,32 +277,30 @@ def eject(
             if name is not None or diff or force or update:
                 raise ScaffoldError("--list takes no template name, --diff, --update or --force")
             listing = output.templates_json(overrides)
-            _print_json({"ok": True, **listing}) if as_json else output.templates_list(listing)
+            print_json({"ok": True, **listing}) if as_json else output.templates_list(listing)
             return
         template = overrides.find(name)
         if diff:
             text = overrides.diff(template)
             if as_json:
-                _print_json({"ok": True, "template": template.name, "diff": text})
+                print_json({"ok": True, "template": template.name, "diff": text})
             else:
                 print(text or f"{template.override} is the stack's template, unchanged", end="")
             return
         if update:
-            with _changing(project.root):
+            with changing(project.root):
                 conflicts = overrides.update(template)
             if as_json:
-                _print_json(
-                    {"ok": not conflicts, "template": template.name, "conflicts": conflicts}
-                )
+                print_json({"ok": not conflicts, "template": template.name, "conflicts": conflicts})
             elif not quiet:
                 output.override_updated(template, conflicts)
             if conflicts:
                 raise typer.Exit(1)
             return
-        with _changing(project.root):
+        with changing(project.root):
             overrides.eject(template, force=force)
         if as_json:
-            _print_json({"ok": True, "template": template.name, "path": template.override})
+            print_json({"ok": True, "template": template.name, "path": template.override})
         elif not quiet:
             output.ejected(project, template)
 
@@ -340,67 +313,9 @@ def schema(as_json: JsonOption = False) -> None:
     from generator.spec.model import spec_json_schema
 
     if as_json:
-        _print_json({"ok": True, "schema": spec_json_schema()})
+        print_json({"ok": True, "schema": spec_json_schema()})
     else:
         print(json.dumps(spec_json_schema(), indent=2))
-
-
-@contextmanager
-def _changing(root: Path) -> Iterator[None]:
-    """Hold the project's lock for the command, and first undo a run that was killed while
-    writing (saying so on stderr), before anything reads the project."""
-    from generator.journal import recover
-    from generator.lock import project_lock
-
-    with project_lock(root):
-        note = recover(root)
-        if note:
-            print(note, file=sys.stderr)
-        yield
-
-
-@contextmanager
-def _reporting(as_json: bool, debug: bool) -> Iterator[None]:
-    """Turn user-facing failures into one located message and exit code 2, no traceback."""
-    try:
-        yield
-    except ScaffoldError as error:
-        _fail(error, as_json)
-    except KeyboardInterrupt:
-        _fail(ScaffoldError("interrupted; nothing was changed"), as_json)
-    except typer.Exit:
-        raise
-    except Exception as error:  # an internal bug: say so plainly
-        if debug:
-            raise
-        _fail(
-            ScaffoldError(
-                f"internal error: {error.__class__.__name__}: {error} (rerun with --debug)"
-            ),
-            as_json,
-            code=3,
-        )
-
-
-def _fail(error: ScaffoldError, as_json: bool, code: int | None = None) -> NoReturn:
-    exit_code = code or error.exit_code
-    if as_json:
-        diagnostics = error.diagnostics if isinstance(error, SpecError) else []
-        _print_json(
-            {
-                "ok": False,
-                "error": str(error),
-                "diagnostics": [d.as_dict() for d in diagnostics],
-            }
-        )
-    else:
-        prefix = "" if isinstance(error, SpecError) else "error: "
-        print(f"{prefix}{error}", file=sys.stderr)
-    raise typer.Exit(exit_code)
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, default=str))
 
 
 def main() -> None:
@@ -434,7 +349,7 @@ def import_(
 
     Example: scaffold import openapi.yaml && scaffold resource pets
     """
-    with _reporting(as_json, debug):
+    with reporting(as_json, debug):
         from generator.importers import import_openapi, report_lines
         from generator.project import Project
         from generator.stacks import load_stack
@@ -447,7 +362,7 @@ def import_(
         folder = specs_dir or (root / project.specs_dir if project else Path("specs"))
         stack = project.stack if project else load_stack(default_stack())
         # In a project, the specs it writes are the project's: one run at a time.
-        with _changing(root) if project else nullcontext():
+        with changing(root) if project else nullcontext():
             report = import_openapi(
                 source,
                 folder,
@@ -456,6 +371,6 @@ def import_(
                 refused=stack.resource_name_problem,
             )
         if as_json:
-            _print_json({"ok": True, **report.as_dict()})
+            print_json({"ok": True, **report.as_dict()})
         elif not quiet:
             print("\n".join(report_lines(report)))
