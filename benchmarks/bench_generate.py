@@ -90,7 +90,7 @@ def write_specs(project: Path, names: list[str]) -> None:
 
 # What a cold `scaffold resource` imports and loads before it reads a spec: its floor.
 IMPORTS = (
-    "import typer._adapters, generator.cli, generator.generate, generator.output,"
+    "import typer._adapters, generator.cli, generator.commands.generate, generator.commands.output,"
     " generator.spec.shorthand; from generator.stacks import load_stack; load_stack('fastapi')"
 )
 IMPORTS_NOTE = "imports + stack file: the floor of a cold resource"

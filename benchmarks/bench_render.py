@@ -11,10 +11,10 @@ from pathlib import Path
 
 import jinja2
 
-from generator import render
-from generator.generate import load_contexts
-from generator.manifest import Manifest
-from generator.project import Project
+from generator.commands.generate import load_contexts
+from generator.commands.project import Project
+from generator.render import templates as render
+from generator.sync.manifest import Manifest
 
 project = Project.find(Path.cwd())
 contexts = load_contexts(project, dict(Manifest.load(project.root).resources))

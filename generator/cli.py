@@ -15,7 +15,7 @@ from generator.errors import ScaffoldError
 from generator.installation import default_stack
 
 if TYPE_CHECKING:
-    from generator.project import Project
+    from generator.commands.project import Project
 
 
 app = typer.Typer(
@@ -69,7 +69,7 @@ def new(
     Example: scaffold new gamelearn --no-input
     """
     with reporting(as_json, debug):
-        from generator.project import new_project, project_slug
+        from generator.commands.project import new_project, project_slug
         from generator.stacks import load_stack
 
         destination = Path(name)
@@ -79,7 +79,7 @@ def new(
         if as_json:
             print_json({"ok": True, "project": str(destination), "stack": stack})
         elif not quiet:
-            from generator import output
+            from generator.commands import output
 
             output.project_created(destination, load_stack(stack))
 
@@ -122,8 +122,8 @@ def resource(
     scaffold resource --all
     """
     with reporting(as_json, debug):
-        from generator.generate import Options, generate_resources
-        from generator.project import Project
+        from generator.commands.generate import Options, generate_resources
+        from generator.commands.project import Project
 
         project = Project.find(Path.cwd(), trust=trust)
         names = _resource_names(project, names or [], every)
@@ -132,7 +132,7 @@ def resource(
         options = Options(
             dry_run=dry_run, force=force, force_conflicts=force_conflicts, fields=fields
         )
-        from generator import output
+        from generator.commands import output
 
         with (
             changing(project.root),
@@ -186,9 +186,9 @@ def destroy(
     Example: scaffold destroy reviews
     """
     with reporting(as_json, debug):
-        from generator import output
-        from generator.destroy import destroy_resources
-        from generator.project import Project
+        from generator.commands import output
+        from generator.commands.destroy import destroy_resources
+        from generator.commands.project import Project
 
         project = Project.find(Path.cwd(), trust=trust)
         with changing(project.root):
@@ -213,8 +213,8 @@ def validate(
     Example: scaffold validate specs/
     """
     with reporting(as_json, debug):
-        from generator.project import Project
-        from generator.validate import validate_paths
+        from generator.commands.project import Project
+        from generator.commands.validate import validate_paths
 
         try:  # in a project, its specs are checked as a run of `scaffold resource` would
             project: Project | None = Project.find(Path.cwd())
@@ -268,8 +268,8 @@ def eject(
     Examples: scaffold eject --list; scaffold eject service; scaffold eject --update service
     """
     with reporting(as_json, debug):
-        from generator import output
-        from generator.project import Project
+        from generator.commands import output
+        from generator.commands.project import Project
 
         project = Project.find(Path.cwd(), trust=trust)
         overrides = project.overrides
@@ -350,8 +350,8 @@ def import_(
     Example: scaffold import openapi.yaml && scaffold resource pets
     """
     with reporting(as_json, debug):
+        from generator.commands.project import Project
         from generator.importers import import_openapi, report_lines
-        from generator.project import Project
         from generator.stacks import load_stack
 
         try:

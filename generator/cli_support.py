@@ -43,8 +43,8 @@ class Commands(TyperGroup):
 def changing(root: Path) -> Iterator[None]:
     """Hold the project's lock for the command, and first undo a run that was killed while
     writing (saying so on stderr), before anything reads the project."""
-    from generator.journal import recover
-    from generator.lock import project_lock
+    from generator.sync.journal import recover
+    from generator.sync.lock import project_lock
 
     with project_lock(root):
         note = recover(root)

@@ -246,9 +246,9 @@ class ResourceContext:
 
     @property
     def table(self) -> dict[str, Any]:
-        """The resource's table as the schema snapshot records it (generator/schema.py):
+        """The resource's table as the schema snapshot records it (generator/schema/snapshot.py):
         what its migrations are made of."""
-        from generator.schema import table
+        from generator.schema.snapshot import table
 
         return table(self)
 

@@ -18,8 +18,8 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from generator.commands.ide import EDITOR_SCHEMA
 from generator.errors import ScaffoldError, SpecError, display_path
-from generator.ide import EDITOR_SCHEMA
 from generator.importers.openapi import Draft, Unmapped, convert, rename_reserved
 from generator.naming import Names
 from generator.spec import load_spec_text

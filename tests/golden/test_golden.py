@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.generate import Options, generate_resources
-from generator.project import Project
+from generator.commands.generate import Options, generate_resources
+from generator.commands.project import Project
 
 HERE = Path(__file__).parent
 SPECS = HERE / "specs"

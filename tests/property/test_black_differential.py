@@ -33,10 +33,10 @@ from hypothesis import strategies as st
 
 from generator.context import build_contexts
 from generator.errors import ScaffoldError, SpecError
-from generator.migrations import plan_migration
 from generator.naming import Names
-from generator.render import Renderer
-from generator.schema import table
+from generator.render.templates import Renderer
+from generator.schema.migrations import plan_migration
+from generator.schema.snapshot import table
 from generator.spec import load_spec_text
 from generator.stacks import load_stack
 from generator.types.numbers import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN

@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from generator.commands.generate import Options, generate_resources
+from generator.commands.project import Project, new_project
 from generator.context import build_contexts
 from generator.errors import SpecError
-from generator.formatting import Formatter
-from generator.generate import Options, generate_resources
 from generator.languages.python_format import format_whole
-from generator.project import Project, new_project
-from generator.render import Renderer
+from generator.render.formatting import Formatter
+from generator.render.templates import Renderer
 from generator.spec import load_spec_text
 from generator.stacks import load_stack
 from generator.types import FIELD_TYPES

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.project import new_project
+from generator.commands.project import new_project
 
 
 @pytest.fixture(scope="session")

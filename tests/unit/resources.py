@@ -11,7 +11,7 @@ from pathlib import Path
 from types import ModuleType
 
 from generator.context import ResourceContext, build_contexts
-from generator.render import Renderer
+from generator.render.templates import Renderer
 from generator.spec import ResourceSpec, load_spec_text
 from generator.stacks import load_stack
 

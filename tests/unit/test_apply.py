@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.apply import IGNORED, apply_plan, write_all
 from generator.errors import ScaffoldError
-from generator.manifest import Manifest, base_path, digest
-from generator.plan import Action, plan_files
+from generator.sync.apply import IGNORED, apply_plan, write_all
+from generator.sync.manifest import Manifest, base_path, digest
+from generator.sync.plan import Action, plan_files
 
 SOURCE = "specs/reviews.yaml"
 

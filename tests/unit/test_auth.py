@@ -7,7 +7,7 @@ import ast
 import pytest
 
 from generator.errors import SpecError
-from generator.schema import snapshot
+from generator.schema.snapshot import snapshot
 from generator.spec import load_spec_text
 from tests.unit.resources import contexts, render
 

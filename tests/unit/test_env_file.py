@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.env_file import write_env
+from generator.commands.env_file import write_env
 
 
 def _secret(root: Path) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import formatting
-from generator.formatting import Formatter
+from generator.render import formatting
+from generator.render.formatting import Formatter
 from generator.stacks import load_stack
 
 STACK = load_stack("fastapi")

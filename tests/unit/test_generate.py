@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from generator.destroy import destroy_resources
+from generator.commands.destroy import destroy_resources
+from generator.commands.generate import Options, Result, generate_resources
+from generator.commands.project import Project
 from generator.errors import ScaffoldError, SpecError
-from generator.formatting import Formatter
-from generator.generate import Options, Result, generate_resources
-from generator.manifest import Manifest
-from generator.plan import Action
-from generator.project import Project
-from generator.render import Renderer
+from generator.render.formatting import Formatter
+from generator.render.templates import Renderer
 from generator.spec import load_spec
 from generator.stacks import load_stack
+from generator.sync.manifest import Manifest
+from generator.sync.plan import Action
 
 SERVICE = "app/services/reviews.py"
 VALIDATORS = "app/validators/reviews.py"

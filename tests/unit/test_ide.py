@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.ide import EDITOR_SCHEMA, editor_schema_text, write_editor_schema
+from generator.commands.ide import EDITOR_SCHEMA, editor_schema_text, write_editor_schema
 from generator.spec.model import spec_json_schema
 
 TEMPLATE = Path(__file__).parents[2] / "templates" / "fastapi" / "project"
@@ -146,7 +146,8 @@ def test_editor_schema_is_the_spec_schema(tmp_path: Path) -> None:
 
 def test_the_project_template_ships_the_current_spec_schema() -> None:
     """`copier copy` alone must give editors the schema; refresh it with
-    `python -c "from generator.ide import write_editor_schema as w; from pathlib import Path;
-    w(Path('templates/fastapi/project'))"` after changing the spec models."""
+    `python -c "from generator.commands.ide import write_editor_schema as w;
+    from pathlib import Path; w(Path('templates/fastapi/project'))"` after changing the spec
+    models."""
     shipped = TEMPLATE / EDITOR_SCHEMA
     assert shipped.read_text(encoding="utf-8") == editor_schema_text()

@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
+from generator.commands.generate import Options, generate_resources
+from generator.commands.project import Project
 from generator.errors import ScaffoldError
-from generator.generate import Options, generate_resources
 from generator.importers import import_openapi, load_document
 from generator.importers.openapi import Conversion, convert
-from generator.project import Project
 from generator.spec import load_spec
 from generator.spec.model import FieldSpec
 from generator.stacks import load_stack

@@ -1,4 +1,4 @@
-"""A run renders only what changed (generator/incremental.py), and the tree it leaves is
+"""A run renders only what changed (generator/render/incremental.py), and the tree it leaves is
 byte for byte the one a full render leaves."""
 
 from __future__ import annotations

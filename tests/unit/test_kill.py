@@ -5,7 +5,7 @@ committed) and the manifest agrees with the files.
 
 The kill is deterministic: the test hook SCAFFOLD_TEST_KILL_AFTER=N makes the process
 SIGKILL itself at its N-th checkpoint of the write (after the journal is on disk, after
-each rename, at the commit; generator/journal.py). By default a spread of instants runs
+each rename, at the commit; generator/sync/journal.py). By default a spread of instants runs
 (a minute or so); SCAFFOLD_EXHAUSTIVE=1 kills at every instant, SCAFFOLD_EXHAUSTIVE=<n> at n
 instants spread evenly (docs/regeneration.md).
 """
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.generate import Options, generate_resources
-from generator.journal import JOURNAL, KILL_AFTER, KILL_SIGNAL
-from generator.manifest import MANIFEST, base_path, digest
-from generator.project import Project
+from generator.commands.generate import Options, generate_resources
+from generator.commands.project import Project
+from generator.sync.journal import JOURNAL, KILL_AFTER, KILL_SIGNAL
+from generator.sync.manifest import MANIFEST, base_path, digest
 
 RESOURCES = [f"item{n:02d}s" for n in range(1, 31)]
 EDIT = "# a user's edit of {path}\n"

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from generator.formatting import Formatter
-from generator.generate import Options, generate_resources
-from generator.migrations import fill_steps, render_revision
-from generator.project import Project
-from generator.render import Renderer
-from generator.schema import Operation, diff
+from generator.commands.generate import Options, generate_resources
+from generator.commands.project import Project
+from generator.render.formatting import Formatter
+from generator.render.templates import Renderer
+from generator.schema.migrations import fill_steps, render_revision
+from generator.schema.snapshot import Operation, diff
 from generator.stacks import load_stack
 from tests.unit.test_schema_migrations import (
     POSTGRES,

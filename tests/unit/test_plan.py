@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.manifest import Entry, Manifest, base_path, digest
-from generator.plan import Action, FileChange, conflict_markers, plan_files, three_way_merge
+from generator.sync.manifest import Entry, Manifest, base_path, digest
+from generator.sync.plan import Action, FileChange, conflict_markers, plan_files, three_way_merge
 
 PATH = "app/services/reviews.py"
 SOURCE = "specs/reviews.yaml"

@@ -19,8 +19,8 @@ from typer.testing import CliRunner, Result
 
 from generator.cli import app
 from generator.installation import templates_root
-from generator.journal import KILL_AFTER
-from generator.lock import WAIT_VARIABLE
+from generator.sync.journal import KILL_AFTER
+from generator.sync.lock import WAIT_VARIABLE
 
 GOOD = "resource: review\nfields:\n  title: {type: string, max_length: 80}\n"
 
@@ -106,7 +106,7 @@ def run(root: Path, *args: str, **env: str) -> subprocess.Popen[str]:
 HOLD = """
 import sys, time
 from pathlib import Path
-from generator.lock import project_lock
+from generator.sync.lock import project_lock
 with project_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.commands.destroy import destroy_resources
+from generator.commands.generate import Options, generate_resources
+from generator.commands.project import Project
 from generator.context import ResourceContext, build_contexts
-from generator.destroy import destroy_resources
-from generator.generate import Options, generate_resources
-from generator.project import Project
-from generator.schema import SCHEMA_FILE, Operation, SchemaState, Table, diff, snapshot
+from generator.schema.snapshot import SCHEMA_FILE, Operation, SchemaState, Table, diff, snapshot
 from generator.spec import load_spec_text
 from generator.stacks import load_stack
 

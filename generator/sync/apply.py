@@ -1,6 +1,6 @@
 """Write a plan all or nothing: stage every file first, journal the moves, then move them
 into place, rolling back if anything fails part way (an exception, Ctrl-C, SIGTERM, a full
-disk) or, after a kill, in the next run (generator/journal.py)."""
+disk) or, after a kill, in the next run (generator/sync/journal.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.containment import check_inside, check_replaceable
 from generator.errors import ScaffoldError
-from generator.journal import JOURNAL, STAGING_PREFIX, Journal, Move, checkpoint
-from generator.manifest import (
+from generator.sync.containment import check_inside, check_replaceable
+from generator.sync.journal import JOURNAL, STAGING_PREFIX, Journal, Move, checkpoint
+from generator.sync.manifest import (
     MANIFEST,
     STATE_DIR,
     Entry,
@@ -25,7 +25,7 @@ from generator.manifest import (
     digest,
     pending_path,
 )
-from generator.plan import Action, Plan
+from generator.sync.plan import Action, Plan
 
 
 def apply_plan(
@@ -73,7 +73,7 @@ def apply_plan(
 def write_all(root: Path, outputs: dict[str, str | None]) -> None:
     """Write (or, for None, delete) every file or none. Raises ScaffoldError with one
     sentence on failure. Every file is staged and flushed first, then a journal is written
-    (generator/journal.py) and the files are moved into place: an exception, Ctrl-C or
+    (generator/sync/journal.py) and the files are moved into place: an exception, Ctrl-C or
     SIGTERM rolls back at once; a SIGKILL or power loss is rolled back by the next run."""
     folders: dict[str, str] = {}
     for relative in outputs:

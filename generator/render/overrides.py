@@ -12,10 +12,10 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.containment import check_inside, not_a_file
 from generator.errors import ScaffoldError
-from generator.plan import conflict_markers, three_way_merge
 from generator.stacks import Stack
+from generator.sync.containment import check_inside, not_a_file
+from generator.sync.plan import conflict_markers, three_way_merge
 
 OVERRIDES_DIR = "scaffold-templates"
 EJECTED_DIR = ".scaffold/ejected"  # the stack's text each override was ejected from

@@ -11,8 +11,8 @@ import jinja2.sandbox
 
 from generator.context import ResourceContext, WiredResource
 from generator.errors import ScaffoldError, display_path
+from generator.render.user_cache import cache_folder
 from generator.stacks import Stack
-from generator.user_cache import cache_folder
 
 TEMPLATE_SUFFIX = ".jinja"
 

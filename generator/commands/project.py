@@ -9,13 +9,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.containment import check_inside
-from generator.env_file import write_env
+from generator.commands.env_file import write_env
 from generator.errors import ScaffoldError, display_path
 from generator.installation import default_stack
 from generator.naming import Names
-from generator.overrides import Overrides
-from generator.render import Renderer
+from generator.render.overrides import Overrides
+from generator.render.templates import Renderer
 from generator.stacks import (
     Stack,
     available_stacks,
@@ -23,6 +22,7 @@ from generator.stacks import (
     load_stack,
     load_stack_at,
 )
+from generator.sync.containment import check_inside
 
 CONFIG_FILE = "scaffold.toml"
 

@@ -19,9 +19,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.errors import ScaffoldError
-from generator.formatting import Formatter
-from generator.render import Renderer
-from generator.schema import (
+from generator.render.formatting import Formatter
+from generator.render.templates import Renderer
+from generator.schema.snapshot import (
     SCHEMA_FILE,
     Column,
     Operation,

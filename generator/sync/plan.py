@@ -8,8 +8,8 @@ from pathlib import Path
 
 import merge3
 
-from generator.containment import check_inside, check_replaceable
-from generator.manifest import Manifest, digest
+from generator.sync.containment import check_inside, check_replaceable
+from generator.sync.manifest import Manifest, digest
 
 
 class Action(StrEnum):

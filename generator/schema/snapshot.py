@@ -22,8 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from generator.context import FieldContext, ResourceContext
-from generator.json_text import json_text
-from generator.manifest import STATE_DIR
+from generator.sync.json_text import json_text
+from generator.sync.manifest import STATE_DIR
 from generator.types import TYPES
 
 SCHEMA_FILE = f"{STATE_DIR}/schema.json"

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.containment import outside_reason
 from generator.errors import ScaffoldError
-from generator.json_text import json_text
+from generator.sync.containment import outside_reason
+from generator.sync.json_text import json_text
 
 STATE_DIR = ".scaffold"
 MANIFEST = f"{STATE_DIR}/manifest.json"

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from generator.apply import apply_plan
+from generator.commands.generate import initial_wiring, load_contexts, migration_files, render_all
+from generator.commands.project import Project
 from generator.errors import ScaffoldError
-from generator.formatting import Formatter
-from generator.generate import initial_wiring, load_contexts, migration_files, render_all
-from generator.manifest import Manifest, base_path, pending_path
-from generator.migrations import plan_migration
-from generator.plan import Plan, plan_files
-from generator.project import Project
-from generator.schema import table
+from generator.render.formatting import Formatter
+from generator.schema.migrations import plan_migration
+from generator.schema.snapshot import table
+from generator.sync.apply import apply_plan
+from generator.sync.manifest import Manifest, base_path, pending_path
+from generator.sync.plan import Plan, plan_files
 
 
 @dataclass

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.commands.project import Project
 from generator.errors import Diagnostic, ScaffoldError, SpecError, display_path
-from generator.incremental import RunMemory, project_memory
 from generator.naming import Names, plural_lookup, resolve_plural
-from generator.project import Project
+from generator.render.incremental import RunMemory, project_memory
 from generator.spec import ResourceSpec, load_spec, load_spec_text
 from generator.spec.load import read_spec
 
@@ -42,7 +42,7 @@ def validate_paths(paths: list[Path], project: Project | None = None) -> list[st
     if diagnostics:
         raise SpecError(diagnostics)
     if project is not None and any(_in_specs(project, file) for file in files):
-        from generator.generate import check_specs
+        from generator.commands.generate import check_specs
 
         every = project.resources(project.spec_names())
         try:

@@ -21,9 +21,9 @@ import signal
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from generator.containment import outside_reason
 from generator.errors import ScaffoldError
-from generator.manifest import STATE_DIR
+from generator.sync.containment import outside_reason
+from generator.sync.manifest import STATE_DIR
 
 JOURNAL = f"{STATE_DIR}/journal.json"
 STAGING_PREFIX = "staging-"

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from generator.manifest import Manifest, digest
 from generator.stacks import Stack
+from generator.sync.manifest import Manifest, digest
 
 PARALLEL_FROM = 12  # files; below this, starting workers costs more than it saves
 

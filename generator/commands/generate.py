@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.apply import apply_plan
+from generator.commands.project import Project
 from generator.context import ResourceContext, WiredResource, build_contexts, connected_groups
 from generator.errors import Diagnostic, ScaffoldError, SpecError
-from generator.formatting import Formatter, Progress
-from generator.incremental import (
+from generator.naming import Names, plural_lookup
+from generator.render.formatting import Formatter, Progress
+from generator.render.incremental import (
     WIRING_SOURCE,
     RegularFiles,
     RunMemory,
@@ -19,18 +20,17 @@ from generator.incremental import (
     project_memory,
     render_digest,
 )
-from generator.incremental import digest as incremental_digest
-from generator.manifest import Manifest
-from generator.migrations import Migration, plan_migration
-from generator.naming import Names, plural_lookup
-from generator.plan import Plan, plan_files
-from generator.project import Project
-from generator.render import Renderer
-from generator.schema import SCHEMA_FILE, data_losses, table
+from generator.render.incremental import digest as incremental_digest
+from generator.render.templates import Renderer
+from generator.schema.migrations import Migration, plan_migration
+from generator.schema.snapshot import SCHEMA_FILE, data_losses, table
 from generator.spec import ResourceSpec, load_spec_text
 from generator.spec.load import read_spec
 from generator.spec.starter import starter_spec
 from generator.stacks import Stack
+from generator.sync.apply import apply_plan
+from generator.sync.manifest import Manifest
+from generator.sync.plan import Plan, plan_files
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Result:
 def generate_resources(project: Project, names: list[str], options: Options) -> Result:
     """Generate (or regenerate) the named resources and rewire every generated resource.
     Resources whose render inputs did not change since the last run are left alone
-    (generator/incremental.py): the tree is the same as if every one were rendered."""
+    (generator/render/incremental.py): the tree is the same as if every one were rendered."""
     stack = project.stack
     manifest = Manifest.load(project.root)
     wanted = project.resources(names)
@@ -210,7 +210,7 @@ def migration_files(migration: Migration | None) -> dict[str, str | None]:
     in the manifest: the revision is the user's once written."""
     if migration is None:
         return {}
-    from generator.schema import SCHEMA_FILE
+    from generator.schema.snapshot import SCHEMA_FILE
 
     return {migration.path: migration.text, SCHEMA_FILE: migration.state}
 

@@ -13,13 +13,13 @@ from typing import Any
 from rich.console import Console
 from rich.tree import Tree
 
-from generator.destroy import DestroyResult
-from generator.formatting import Progress as ProgressCallback
-from generator.generate import Result
-from generator.overrides import Overrides, Template
-from generator.plan import Action, FileChange
-from generator.project import Project
+from generator.commands.destroy import DestroyResult
+from generator.commands.generate import Result
+from generator.commands.project import Project
+from generator.render.formatting import Progress as ProgressCallback
+from generator.render.overrides import Overrides, Template
 from generator.stacks import Stack
+from generator.sync.plan import Action, FileChange
 
 STYLES = {
     Action.CREATE: "green",

@@ -26,14 +26,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generator.commands.project import Project
 from generator.context import ResourceContext, WiredResource
-from generator.manifest import Manifest, base_path
-from generator.manifest import digest as sha256_of
-from generator.project import Project
-from generator.schema import Table
+from generator.render.user_cache import cache_folder
+from generator.schema.snapshot import Table
 from generator.spec import ResourceSpec
 from generator.stacks import Stack
-from generator.user_cache import cache_folder
+from generator.sync.manifest import Manifest, base_path
+from generator.sync.manifest import digest as sha256_of
 
 FORMAT = 1
 WIRING_SOURCE = "wiring"  # the manifest's source of files rendered from every resource
@@ -44,7 +44,7 @@ LIBRARIES = ("black", "jinja2", "pydantic", "ruamel.yaml", "inflection")
 def environment_digest(stack: Stack, overrides: Path | None) -> str:
     """What every render depends on besides the specs: scaffold's code and libraries, the
     stack (its stack.yaml and templates; not the project template) and the overrides."""
-    code = Path(__file__).resolve().parent
+    code = Path(__file__).resolve().parents[1]  # generator/
     files = [(p, p.relative_to(code)) for p in sorted(code.rglob("*.py"))]
     files += [
         (p, p.relative_to(stack.root))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.errors import ScaffoldError
-from generator.manifest import STATE_DIR
+from generator.sync.manifest import STATE_DIR
 
 LOCK = f"{STATE_DIR}/lock"
 WAIT = 5.0  # seconds a second run waits for the first before it refuses

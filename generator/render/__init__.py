@@ -1,0 +1,2 @@
+"""Rendering: the stack's templates (and a project's overrides) into text, formatted, and only
+what changed since the last run."""
