@@ -1,8 +1,10 @@
-"""Golden tests: the files generated for tests/golden/specs/<name>.yaml, byte for byte.
+"""Golden tests: the files each stack generates for a case, byte for byte.
 
-Each spec is generated in a fresh project and every generated file is compared with
-tests/golden/<name>/<path>.golden (the suffix keeps pytest, ruff and black away from the
-snapshots). A mismatch fails with a unified diff.
+A case is a folder of specs, tests/golden/<stack>/specs/<case>/ (one resource, or several
+that refer to each other). Its resources are generated together in a fresh project of that
+stack, and every file written (the schema revision too) is compared with
+tests/golden/<stack>/<case>/<path>.golden (the suffix keeps pytest, ruff and black away from
+the snapshots). A mismatch fails with a unified diff.
 
 After a deliberate change to the templates or the generator, refresh the snapshots with
 
@@ -25,9 +27,10 @@ from generator.commands.generate import Options, generate_resources
 from generator.commands.project import Project
 
 HERE = Path(__file__).parent
-SPECS = HERE / "specs"
 SUFFIX = ".golden"
-NAMES = sorted(p.stem for p in SPECS.glob("*.yaml"))
+# (stack, case) for every folder of specs.
+CASES = sorted((p.parent.parent.name, p.name) for p in HERE.glob("*/specs/*") if p.is_dir())
+IDS = [f"{stack}-{case}" for stack, case in CASES]
 
 
 def updating(config: pytest.Config) -> bool:
@@ -36,14 +39,20 @@ def updating(config: pytest.Config) -> bool:
     ) not in ("", "0")
 
 
-def generate(name: str, root: Path) -> dict[str, bytes]:
-    """Every file `scaffold resource <name>` writes in a fresh project: path -> content."""
+def generate(stack: str, case: str, root: Path) -> dict[str, bytes]:
+    """Every file `scaffold resource --all` writes for the case in a fresh project of the
+    stack: path -> content."""
     (root / "specs").mkdir(parents=True)
-    (root / "scaffold.toml").write_text('stack = "fastapi"\nspecs = "specs"\n', encoding="utf-8")
-    shutil.copy(SPECS / f"{name}.yaml", root / "specs" / f"{name}.yaml")
-    result = generate_resources(Project.find(root), [name], Options())
+    (root / "scaffold.toml").write_text(f'stack = "{stack}"\nspecs = "specs"\n', encoding="utf-8")
+    specs = sorted((HERE / stack / "specs" / case).glob("*.yaml"))
+    for spec in specs:
+        shutil.copy(spec, root / "specs" / spec.name)
+    result = generate_resources(Project.find(root), [s.stem for s in specs], Options())
     assert result.starter_specs == []
-    return {c.path: (root / c.path).read_bytes() for c in result.plan.changes}
+    written = [c.path for c in result.plan.changes] + (
+        [result.migration] if result.migration else []
+    )
+    return {path: (root / path).read_bytes() for path in written}
 
 
 def snapshots(folder: Path) -> dict[str, bytes]:
@@ -53,16 +62,20 @@ def snapshots(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_there_are_golden_specs() -> None:
-    assert "reviews" in NAMES
+def test_every_stack_has_goldens_of_one_and_of_several_resources() -> None:
+    for stack in {stack for stack, _ in CASES}:
+        sizes = {
+            len(list((HERE / stack / "specs" / c).glob("*.yaml"))) for s, c in CASES if s == stack
+        }
+        assert 1 in sizes and max(sizes) > 1, stack
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize(("stack", "case"), CASES, ids=IDS)
 def test_generated_files_match_the_goldens(
-    name: str, tmp_path: Path, request: pytest.FixtureRequest
+    stack: str, case: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    generated = generate(name, tmp_path / "project")
-    folder = HERE / name
+    generated = generate(stack, case, tmp_path / "project")
+    folder = HERE / stack / case
     if updating(request.config):
         shutil.rmtree(folder, ignore_errors=True)
         for path, content in generated.items():
@@ -78,7 +91,7 @@ def test_generated_files_match_the_goldens(
             diff = difflib.unified_diff(
                 golden[path].decode("utf-8", "replace").splitlines(keepends=True),
                 generated[path].decode("utf-8", "replace").splitlines(keepends=True),
-                fromfile=f"golden/{name}/{path}",
+                fromfile=f"golden/{stack}/{case}/{path}",
                 tofile=f"generated/{path}",
             )
             problems.append("".join(diff))
@@ -86,13 +99,13 @@ def test_generated_files_match_the_goldens(
         pytest.fail("\n".join(problems), pytrace=False)
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_golden_python_is_what_black_writes(name: str) -> None:
+@pytest.mark.parametrize(("stack", "case"), CASES, ids=IDS)
+def test_golden_python_is_what_black_writes(stack: str, case: str) -> None:
     """The formatter runs black only on statements over the line limit; each snapshot is
     nonetheless exactly what black makes of the whole file."""
     from generator.languages.python_format import format_whole
 
-    for path, content in snapshots(HERE / name).items():
+    for path, content in snapshots(HERE / stack / case).items():
         if path.endswith(".py"):
             text = content.decode("utf-8")
             assert format_whole(text) == text, path
