@@ -98,7 +98,7 @@ def field_context(
         spelled["default"] = type_map.get("default", "{literal}").format(literal=text)
     return FieldContext(
         name=api_name,
-        attr=f"{api_name}_" if api_name in stack.reserved_names else api_name,
+        attr=stack.language.code_name(api_name, stack.reserved_names),
         type=spec.type,
         required=spec.required and spec.default is None,
         nullable=not spec.required,

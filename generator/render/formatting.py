@@ -1,7 +1,8 @@
-"""Formatting a run's output with the stack language's formatter (black for Python).
+"""Formatting a run's output with the stack language's formatter.
 
 Files that render exactly as they did last time reuse their base (already formatted); the
-rest are formatted in worker processes when there are enough of them to pay for it.
+rest are formatted file by file, in worker processes when there are enough of them to pay
+for it, or, for a language whose formatter runs over many files at once, in one call.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ class Formatter:
         return self.manifest.base(path)
 
     def _format(self, pending: dict[str, str]) -> dict[str, str]:
+        batch = self.stack.language.batch_formatter
+        if batch is not None:  # one process over every file
+            batched = batch(pending) if pending else {}
+            return self._collect(pending, (batched[path] for path in pending))
         format_ = self.stack.language.formatter
         workers = min(os.cpu_count() or 1, 4)
         if len(pending) < PARALLEL_FROM or workers < 2:
