@@ -41,6 +41,8 @@ class Language:
     alias: Callable[[str], str] = trailing_underscore
     # Set for a formatter that wants all files at once; `formatter` is then not called.
     batch_formatter: BatchFormatter | None = None
+    # The formatter's version, which changes what a run writes (part of the render digest).
+    formatter_version: Callable[[], str] = lambda: ""
 
     def code_name(self, name: str, reserved: frozenset[str]) -> str:
         """``name`` as code spells it, when ``reserved`` holds the names it must avoid."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import math
 import textwrap
+from importlib import metadata
 from typing import Any
 
 from generator.languages import Language
@@ -115,4 +116,5 @@ LANGUAGE = Language(
     formatter=format_python,
     formats=(".py",),
     finisher=finish_python,
+    formatter_version=lambda: f"black={metadata.version('black')}",
 )

@@ -160,6 +160,13 @@ def prettier_command() -> list[str]:
     return [chosen]
 
 
+def prettier_version() -> str:
+    run = subprocess.run(
+        [*prettier_command(), "--version"], capture_output=True, text=True, check=False
+    )
+    return run.stdout.strip() or "unknown"
+
+
 def format_with_prettier(files: dict[str, str]) -> dict[str, str]:
     """Every file as Prettier writes it, in one Prettier process (its defaults, as the
     generated projects configure it)."""
@@ -197,4 +204,5 @@ LANGUAGE = Language(
     formats=(".ts", ".tsx", ".js", ".mjs", ".json"),
     finisher=settle_imports,
     batch_formatter=format_with_prettier,
+    formatter_version=lambda: "prettier=" + prettier_version(),
 )

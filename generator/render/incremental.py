@@ -37,8 +37,9 @@ from generator.sync.manifest import digest as sha256_of
 
 FORMAT = 1
 WIRING_SOURCE = "wiring"  # the manifest's source of files rendered from every resource
-# Libraries whose version changes what a run writes (the formatter) or reads (the spec).
-LIBRARIES = ("black", "jinja2", "pydantic", "ruamel.yaml", "inflection")
+# Libraries whose version changes what a run renders or reads (the spec); the language
+# adds its formatter's.
+LIBRARIES = ("jinja2", "pydantic", "ruamel.yaml", "inflection")
 
 
 def environment_digest(stack: Stack, overrides: Path | None) -> str:
@@ -55,7 +56,8 @@ def environment_digest(stack: Stack, overrides: Path | None) -> str:
         files += [
             (p, p.relative_to(overrides)) for p in sorted(overrides.rglob("*")) if p.is_file()
         ]
-    h = hashlib.sha256(f"{FORMAT} {sys.version} {_versions()}".encode())
+    versions = f"{_versions()} {stack.language.formatter_version()}"
+    h = hashlib.sha256(f"{FORMAT} {sys.version} {versions}".encode())
     for path, name in files:
         h.update(f"\0{name}\0".encode())
         h.update(path.read_bytes())
