@@ -195,6 +195,22 @@ class FieldContext:
 
 
 @dataclass(frozen=True)
+class Route:
+    """One route of a resource, as every stack serves it and its tests call it."""
+
+    action: str  # list, read, create, update, replace, delete
+    method: str  # GET, POST, PATCH, PUT, DELETE
+    item: bool  # on one record: the collection's path, then /{id}
+    nested: FieldContext | None  # under a record of the ref's parent: /courses/{id}/lessons
+    body: str | None  # "create": a whole record; "update": some of its fields
+    status: int  # on success
+    rule: Permission  # who may (a replace is an update)
+    # What it may answer besides a 422 and the rule's 401/403: NOT_FOUND (no such record,
+    # or no such parent), CONFLICT (a unique value taken, or still referenced).
+    errors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class WiredResource:
     """What the wiring templates (the route list) get of each resource: the routes it
     adds. Small on purpose: a run keeps it for every resource it does not render again."""

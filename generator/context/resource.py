@@ -12,6 +12,7 @@ from generator.context.parts import (
     FieldContext,
     Going,
     Permission,
+    Route,
     WiredResource,
     default_auth,
     may_read,
@@ -114,6 +115,66 @@ class ResourceContext:
     def refs_to(self, target: Names) -> list[str]:
         """The ref fields that point at ``target``."""
         return [f.name for f in self.refs if f.ref and f.ref.target == target]
+
+    @property
+    def routes(self) -> list[Route]:
+        """Every route the resource serves: the collection's, one record's, then those
+        under each nested parent."""
+        conflict = ("CONFLICT",) if self.unique_fields else ()
+        found = [
+            Route("list", "GET", False, None, None, 200, self.auth["list"], ()),
+            Route("read", "GET", True, None, None, 200, self.auth["read"], ("NOT_FOUND",)),
+            Route("create", "POST", False, None, "create", 201, self.auth["create"], conflict),
+            Route(
+                "update",
+                "PATCH",
+                True,
+                None,
+                "update",
+                200,
+                self.auth["update"],
+                ("NOT_FOUND", *conflict),
+            ),
+            Route(
+                "replace",
+                "PUT",
+                True,
+                None,
+                "create",
+                200,
+                self.auth["update"],
+                ("NOT_FOUND", *conflict),
+            ),
+            Route(
+                "delete",
+                "DELETE",
+                True,
+                None,
+                None,
+                204,
+                self.auth["delete"],
+                ("NOT_FOUND", "CONFLICT") if self.delete_conflicts else ("NOT_FOUND",),
+            ),
+        ]
+        for f in self.nested_refs:
+            found += [
+                Route("list", "GET", False, f, None, 200, self.auth["list"], ("NOT_FOUND",)),
+                Route(
+                    "create",
+                    "POST",
+                    False,
+                    f,
+                    "create",
+                    201,
+                    self.auth["create"],
+                    ("NOT_FOUND", *conflict),
+                ),
+            ]
+        return found
+
+    def route(self, action: str, nested: FieldContext | None = None) -> Route:
+        """The route of ``action`` (under ``nested``'s parent, if given)."""
+        return next(r for r in self.routes if r.action == action and r.nested == nested)
 
     @property
     def nested_refs(self) -> list[FieldContext]:

@@ -699,3 +699,32 @@ def test_a_range_filter_test_expects_records_on_both_sides_only_where_three_valu
     )
     spread = {f.name: f.spreads for f in contexts({"courses": fields})["courses"].fields}
     assert spread == {"few": False, "fixed": False, "many": True, "free": True}
+
+
+def test_the_routes_table_says_what_each_route_takes_and_may_answer() -> None:
+    """Every stack's controllers and tests print this table: method, path, body, status,
+    rule and the errors besides a 422."""
+    lessons = (
+        "fields:\n  title: {type: string, unique: true}\n"
+        "  course: {type: ref, on_delete: cascade, nested: true}\n"
+        "auth: {list: public, read: public}\n"
+    )
+    built = contexts({"courses": COURSES, "lessons": lessons})
+    table = [
+        (r.action, r.method, r.item, r.nested and r.nested.name, r.body, r.status, r.errors)
+        for r in built["lessons"].routes
+    ]
+    assert table == [
+        ("list", "GET", False, None, None, 200, ()),
+        ("read", "GET", True, None, None, 200, ("NOT_FOUND",)),
+        ("create", "POST", False, None, "create", 201, ("CONFLICT",)),
+        ("update", "PATCH", True, None, "update", 200, ("NOT_FOUND", "CONFLICT")),
+        ("replace", "PUT", True, None, "create", 200, ("NOT_FOUND", "CONFLICT")),
+        ("delete", "DELETE", True, None, None, 204, ("NOT_FOUND",)),
+        ("list", "GET", False, "course_id", None, 200, ("NOT_FOUND",)),
+        ("create", "POST", False, "course_id", "create", 201, ("NOT_FOUND", "CONFLICT")),
+    ]
+    protected = [r.method for r in built["lessons"].routes if r.rule.protected]
+    assert protected == ["POST", "PATCH", "PUT", "DELETE", "POST"]
+    # Lessons cascade with their course: nothing refuses a course's delete.
+    assert built["courses"].route("delete").errors == ("NOT_FOUND",)
