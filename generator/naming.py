@@ -136,6 +136,8 @@ class Names:
     plural: str  # reviews, lesson_progresses
     class_name: str  # Review, LessonProgress
     plural_class_name: str  # Reviews, LessonProgresses
+    camel: str  # review, lessonProgress (a variable in TypeScript)
+    camel_plural: str  # reviews, lessonProgresses
     kebab_plural: str  # reviews, lesson-progresses (URL segment)
     human: str  # review, lesson progress
     human_plural: str  # reviews, lesson progresses
@@ -172,6 +174,8 @@ def _names(name: str, plural: str | None) -> Names:
         plural=plural,
         class_name=inflection.camelize(singular),
         plural_class_name=inflection.camelize(plural),
+        camel=inflection.camelize(singular, uppercase_first_letter=False),
+        camel_plural=inflection.camelize(plural, uppercase_first_letter=False),
         kebab_plural=plural.replace("_", "-"),
         human=singular.replace("_", " "),
         human_plural=plural.replace("_", " "),

@@ -65,6 +65,8 @@ class Stack:
         for kind, name in (
             ("name", names.singular),
             ("plural", names.plural),
+            ("name", names.camel),
+            ("plural", names.camel_plural),
             ("class", names.class_name),
         ):
             if name in self.language.keywords:

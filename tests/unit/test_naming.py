@@ -24,6 +24,8 @@ def test_review_in_any_form(typed: str) -> None:
         plural="reviews",
         class_name="Review",
         plural_class_name="Reviews",
+        camel="review",
+        camel_plural="reviews",
         kebab_plural="reviews",
         human="review",
         human_plural="reviews",
@@ -42,6 +44,7 @@ def test_two_word_resource_in_any_form(typed: str) -> None:
     assert names.plural == "lesson_progresses"
     assert names.class_name == "LessonProgress"
     assert names.plural_class_name == "LessonProgresses"
+    assert (names.camel, names.camel_plural) == ("lessonProgress", "lessonProgresses")
     assert names.kebab_plural == "lesson-progresses"
     assert names.human == "lesson progress"
     assert names.human_plural == "lesson progresses"
@@ -85,6 +88,8 @@ def test_as_dict_has_every_form() -> None:
         "plural",
         "class_name",
         "plural_class_name",
+        "camel",
+        "camel_plural",
         "kebab_plural",
         "human",
         "human_plural",
