@@ -106,7 +106,7 @@ class Uuid(Parsed):
 @dataclass(frozen=True)
 class Json(SpecType):
     def check_default(self, spec: Any, value: Any) -> Any:
-        if _holds_nul(value):
+        if holds_nul(value):
             raise ValueError(
                 "a default cannot hold a NUL character, in a key or a value (PostgreSQL"
                 " cannot store it)"
@@ -170,11 +170,11 @@ TYPES = [
 ]
 
 
-def _holds_nul(value: Any) -> bool:
+def holds_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
+        return any(holds_nul(v) for v in value)
     return False

@@ -14,23 +14,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.types.values import holds_nul
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RANGES = {"integer": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
 ROLE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 Spec = Mapping[str, Any]
-
-
-def has_nul(value: object) -> bool:
-    """NUL anywhere in a JSON value, object keys included."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_nul(v) for v in value)
-    return False
+has_nul = holds_nul  # NUL anywhere in a JSON value, object keys included
 
 
 def _lax(kind: str, value: Any) -> Any:
