@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from generator.types import FieldSpec, SpecType
+from generator.types import FieldSpec, SpecType, article
 
 _BASE_DATE = date(2024, 1, 15)
 _BASE_DATETIME = datetime(2024, 1, 15, 10, 30, tzinfo=UTC)
@@ -38,11 +38,16 @@ class Parsed(SpecType):
         raise NotImplementedError(self.name)
 
     def check_default(self, spec: Any, value: Any) -> Any:
+        """A string of the type's form, kept as the API returns it (a date's ISO form, a
+        uuid in lowercase with hyphens)."""
+        if not isinstance(value, str):
+            raise ValueError(
+                f"default must be a string for {article(self.name)} field, got {value!r}"
+            )
         try:
-            self.parse(str(value))
+            return str(self.parse(value))
         except ValueError:
             raise ValueError(f"default {value!r} is not a valid {self.name}") from None
-        return str(value)
 
 
 @dataclass(frozen=True)

@@ -41,3 +41,16 @@ def test_a_sample_is_a_valid_default_and_no_invalid_case_is_one(name: str) -> No
             continue  # numbers: a default is not a request value (5.0 and "5" are spelt)
         with pytest.raises(ValueError):
             TYPES[name].check_default(spec, wrong)
+
+
+@pytest.mark.parametrize(
+    ("field", "default"),
+    [("date", "2024-01-31"), ("uuid", "6f9619ff-8b86-d011-b42d-00c04fc964ff")],
+)
+def test_a_default_of_one_form_is_kept_as_the_api_returns_it(field: str, default: str) -> None:
+    spec = FieldSpec(type=field)
+    assert TYPES[field].check_default(spec, default.upper() if field == "uuid" else default) == (
+        default
+    )
+    with pytest.raises(ValueError, match="must be a string"):
+        TYPES[field].check_default(spec, 20240131)  # a number the parser would read as a date
