@@ -728,3 +728,18 @@ def test_the_routes_table_says_what_each_route_takes_and_may_answer() -> None:
     assert protected == ["POST", "PATCH", "PUT", "DELETE", "POST"]
     # Lessons cascade with their course: nothing refuses a course's delete.
     assert built["courses"].route("delete").errors == ("NOT_FOUND",)
+
+
+def test_no_refused_delete_test_through_a_ref_the_tests_leave_empty() -> None:
+    """folders cascade from their box, but a box needs a folder first: the tests make the
+    folder without one, so no test can delete a box to reach the notes' restrict."""
+    built = contexts(
+        {
+            "folders": "fields:\n  box: {type: ref, required: false, on_delete: cascade}\n",
+            "boxes": "fields:\n  folder: {type: ref, on_delete: cascade}\n",
+            "notes": "fields:\n  folder: {type: ref, on_delete: restrict}\n",
+        }
+    )
+    links = {names.plural: link for names, _, link in built["notes"].ancestors}
+    assert "box_id" not in links["folders"]
+    assert built["notes"].restricted_ancestors == []
