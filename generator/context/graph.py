@@ -46,7 +46,7 @@ def link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceSp
             and context.names.plural in _reachable(contexts[plural], contexts)
         )
         # The refs the tests fill in each ancestor's record (the others are left empty).
-        filled = {names.plural: links for names, _, links in context.ancestors}
+        made_with = {names.plural: links for names, _, links in context.ancestors}
         for f in context.refs:
             assert f.ref is not None
             parent = contexts[f.ref.target.plural]
@@ -55,7 +55,7 @@ def link(contexts: dict[str, ResourceContext], specs: dict[str, tuple[ResourceSp
             for g in parent.refs:
                 if not (
                     g.ref
-                    and g.name in filled.get(parent.names.plural, {})
+                    and g.name in made_with.get(parent.names.plural, {})
                     and g.ref.on_delete == "cascade"
                     and g.ref.target.plural not in (parent.names.plural, context.names.plural)
                     and not contexts[g.ref.target.plural].soft_delete
