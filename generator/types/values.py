@@ -41,8 +41,10 @@ class Parsed(SpecType):
         """A string of the type's form, kept as the API returns it (a date's ISO form, a
         uuid in lowercase with hyphens)."""
         if not isinstance(value, str):
+            example = self.sample("default", {"type": self.name}, 0)
             raise ValueError(
-                f"default must be a string for {article(self.name)} field, got {value!r}"
+                f"default must be a string for {article(self.name)} field (e.g."
+                f" {example!r}), got {value!r}"
             )
         try:
             return str(self.parse(value))
