@@ -19,6 +19,7 @@ from generator.types import (
     NUMERIC_TYPES,
     TYPES,
     UNSORTABLE_TYPES,
+    number_text,
 )
 from generator.types.numbers import (
     MAX_DECIMAL_PRECISION,
@@ -158,7 +159,8 @@ class FieldSpec(Strict):
                     )
         if self.min is not None and self.max is not None and self.min > self.max:
             raise invalid_key(
-                "min", f"min ({_num(self.min)}) is greater than max ({_num(self.max)})"
+                "min",
+                f"min ({number_text(self.min)}) is greater than max ({number_text(self.max)})",
             )
         low_len, high_len = self.min_length, self.effective_max_length
         if low_len is not None and high_len is not None and low_len > high_len:
@@ -241,7 +243,7 @@ class FieldSpec(Strict):
                 "drop `unique` or add values",
             )
         else:  # a number: distinct_values knows both bounds
-            bounds = f"from {_num(self.min or 0)} to {_num(self.max or 0)}"
+            bounds = f"from {number_text(self.min or 0)} to {number_text(self.max or 0)}"
             what, fix = f"a unique {self.type} {bounds} {holds}", "drop `unique` or widen the range"
         raise invalid_key(
             "unique",
@@ -294,14 +296,6 @@ class FieldSpec(Strict):
 def invalid_key(key: str, message: str) -> ValueError:
     """A validation error about one key; the loader points at that key's value."""
     return ValueError(f"{KEY_MARK}{key}{KEY_MARK}{message}")
-
-
-def article(word: str) -> str:
-    return f"an {word}" if word[0] in "aeio" else f"a {word}"
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
 
 
 def _list(words: typing.Iterable[str]) -> str:

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from generator.errors import Diagnostic
-from generator.naming import Names, resolve_plural, resource_name_problem, snake_case
+from generator.naming import Names, resolve_plural, resource_name_problem, snake_case, with_article
 from generator.spec.field import (
     CURSOR_SORT_MAX_LENGTH,
     GENERATED_FIELD_NAMES,
@@ -19,7 +19,6 @@ from generator.spec.field import (
     UNIQUE_ROOM,
     FieldSpec,
     Strict,
-    article,
     field_name_problems,
     invalid_key,
 )
@@ -206,7 +205,9 @@ class ResourceSpec(Strict):
             if field is None:
                 raise invalid_key(f"search[{index}]", f"search names an unknown field {name!r}")
             if field.type not in TEXT_TYPES:
-                raise invalid_key(f"search[{index}]", f"cannot search {article(field.type)} field")
+                raise invalid_key(
+                    f"search[{index}]", f"cannot search {with_article(field.type)} field"
+                )
         if self.pagination.style == "cursor":
             for raw, field in self.fields.items():
                 if field.sort and not field.required:
@@ -219,7 +220,7 @@ class ResourceSpec(Strict):
                     raise invalid_key(
                         f"fields.{raw}.sort",
                         f"cursor pagination sorts strings of at most {CURSOR_SORT_MAX_LENGTH}"
-                        f" characters ({article(field.type)} field holds {longest}): a cursor"
+                        f" characters ({with_article(field.type)} field holds {longest}): a cursor"
                         " carries the value",
                     )
         return self

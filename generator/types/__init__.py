@@ -71,11 +71,8 @@ class SpecType:
         return NUL
 
 
-def article(word: str) -> str:
-    return f"an {word}" if word[0] in "aeio" else f"a {word}"
-
-
 def number_text(value: float) -> str:
+    """A bound or default as a message shows it: 5, not 5.0."""
     return str(int(value)) if value == int(value) else str(value)
 
 

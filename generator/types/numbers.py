@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from generator.types import FieldSpec, SpecType, article, number_text
+from generator.naming import with_article
+from generator.types import FieldSpec, SpecType, number_text
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -31,10 +32,10 @@ class Number(SpecType):
     def check_default(self, spec: Any, value: Any) -> Any:
         t = self.name
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"default must be a number for {article(t)} field, got {value!r}")
+            raise ValueError(f"default must be a number for {with_article(t)} field, got {value!r}")
         if self.integer_range and value != int(value):
             raise ValueError(
-                f"default must be a whole number for {article(t)} field, got {value!r}"
+                f"default must be a whole number for {with_article(t)} field, got {value!r}"
             )
         if spec.min is not None and value < spec.min:
             raise ValueError(f"default {value} is below min ({number_text(spec.min)})")

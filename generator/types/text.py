@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from generator.types import FieldSpec, SpecType, article
+from generator.naming import with_article
+from generator.types import FieldSpec, SpecType
 
 STRING_DEFAULT_MAX_LENGTH = 255
 # A text field without max_length still has a bound, so one request cannot store a body's
@@ -34,7 +35,7 @@ class Textual(SpecType):
     def check_default(self, spec: Any, value: Any) -> Any:
         if not isinstance(value, str):
             raise ValueError(
-                f"default must be a string for {article(self.name)} field, got {value!r}"
+                f"default must be a string for {with_article(self.name)} field, got {value!r}"
             )
         if "\x00" in value:
             raise ValueError("a default cannot hold a NUL character (PostgreSQL cannot store it)")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from generator.types import FieldSpec, SpecType, article
+from generator.naming import with_article
+from generator.types import FieldSpec, SpecType
 
 _BASE_DATE = date(2024, 1, 15)
 _BASE_DATETIME = datetime(2024, 1, 15, 10, 30, tzinfo=UTC)
@@ -43,7 +44,7 @@ class Parsed(SpecType):
         if not isinstance(value, str):
             example = self.sample("default", {"type": self.name}, 0)
             raise ValueError(
-                f"default must be a string for {article(self.name)} field (e.g."
+                f"default must be a string for {with_article(self.name)} field (e.g."
                 f" {example!r}), got {value!r}"
             )
         try:

@@ -6,6 +6,7 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
+from generator.naming import with_article
 from generator.spec.shorthand.reader import Reader
 from generator.spec.shorthand.words import (
     FLAG_EXCLUDES,
@@ -17,7 +18,6 @@ from generator.spec.shorthand.words import (
     RANGE_HINT,
     TEXT_DEFAULT,
     WHOLE,
-    article,
     default_problem,
     modifier_choices,
     scalar_yaml,
@@ -158,7 +158,7 @@ class ModifierReader(Reader):
         low, high = INTEGER_RANGES.get(kind, (value, value))
         if not low <= value <= high:
             hint = "integer (32 bits); use bigint" if kind == "integer" else f"{kind} (64 bits)"
-            self.problem(at, end, f"`{text}` does not fit {article(hint)}")
+            self.problem(at, end, f"`{text}` does not fit {with_article(hint)}")
             return None
         return value
 

@@ -12,6 +12,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 
 from generator.errors import ScaffoldError
+from generator.naming import with_article
 from generator.types import (
     INTEGER_TYPES,
     LENGTH_TYPES,
@@ -134,7 +135,7 @@ def modifier_choices(kind: str) -> str:
         parts += ["nested", *ON_DELETE]
     else:
         parts.append("default=VALUE")
-    return f"{article(kind)} field takes {', '.join(parts[:-1])} or {parts[-1]}"
+    return f"{with_article(kind)} field takes {', '.join(parts[:-1])} or {parts[-1]}"
 
 
 def unknown(what: str, given: str, words: Iterable[str], choices: str) -> str:
@@ -144,10 +145,6 @@ def unknown(what: str, given: str, words: Iterable[str], choices: str) -> str:
     if what == "type":
         return f"unknown type `{given}`; expected one of: {choices}"
     return f"unknown {what} `{given}`; {choices}"
-
-
-def article(word: str) -> str:
-    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 class _TextDates(SafeConstructor):
