@@ -19,9 +19,9 @@ OVERFLOW = "1" + "0" * 23  # more than any integer or decimal column holds
 def integer_bounds(spec: FieldSpec) -> tuple[int, int]:
     """Inclusive bounds of an integer field; a missing side is the limit of its column
     (32 bits for integer, 64 for bigint)."""
-    range_ = INTEGER.integer_range if spec["type"] == "integer" else BIGINT.integer_range
-    assert range_ is not None
-    low, high = range_
+    from generator.types import INTEGER_RANGES  # the registry, built once this module loaded
+
+    low, high = INTEGER_RANGES[spec["type"]]
     lo = low if spec.get("min") is None else math.ceil(spec["min"])
     hi = high if spec.get("max") is None else math.floor(spec["max"])
     return lo, hi

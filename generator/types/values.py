@@ -48,9 +48,14 @@ class Parsed(SpecType):
                 f" {example!r}), got {value!r}"
             )
         try:
-            return str(self.parse(value))
+            parsed = self.parse(value)
         except ValueError:
             raise ValueError(f"default {value!r} is not a valid {self.name}") from None
+        return self.as_returned(parsed, value)
+
+    def as_returned(self, parsed: Any, typed: str) -> str:
+        """A default, parsed from the text ``typed``, as the API writes it."""
+        return str(parsed)
 
 
 @dataclass(frozen=True)
@@ -75,15 +80,12 @@ class Moment(Parsed):
     def parse(self, text: str) -> object:
         return datetime.fromisoformat(text)
 
-    def check_default(self, spec: Any, value: Any) -> Any:
-        super().check_default(spec, value)
-        parsed = datetime.fromisoformat(str(value))
+    def as_returned(self, parsed: Any, typed: str) -> str:
         if parsed.tzinfo is None:
             raise ValueError(
-                f"default {value!r} needs a timezone (for example 2024-01-01T00:00:00Z)"
+                f"default {typed!r} needs a timezone (for example 2024-01-01T00:00:00Z)"
             )
-        # In the form the API returns it: UTC, `Z`.
-        return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return str(parsed.astimezone(UTC).isoformat().replace("+00:00", "Z"))  # UTC, `Z`
 
     def sample(self, name: str, spec: FieldSpec, n: int) -> object:
         moment = _BASE_DATETIME + timedelta(hours=n)
