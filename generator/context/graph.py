@@ -92,11 +92,11 @@ def _restricts_along(
 ) -> tuple[list[tuple[Child, str]], list[Going]]:
     """The restricts below a real delete whose holders the same delete may also take along
     (so the database would decide by the order of its constraints, and the contract says a
-    restrict refuses), and how to find the going records they point at. A resource's
-    going records are found along its cascading refs to the deleted record and to the
-    going records of others: every path where the cascades form no cycle, and the paths
-    around a cycle up to where they would come back to a resource (a self-referencing
-    cascade's chain of records among them) are not followed."""
+    restrict refuses), and how to find the going records they point at: a resource's, along
+    its cascading refs to the deleted record and to the going records of resources placed
+    before it. Without a cycle of cascades that is every path; around one, a path stops
+    where it would come back to a resource (so a self-referencing cascade's chain of
+    records is not followed)."""
     deleted = context.names.plural
     found = [p for p in _cascaded(context, contexts) if p != deleted]
     may_go = {deleted, *found}
@@ -109,17 +109,15 @@ def _restricts_along(
         for plural in found
     }
     # Parents first; where a cycle leaves none whose parents are all placed, one with a
-    # placed parent goes next, with the refs it can use.
-    order: list[str] = []
+    # placed parent goes next, with the refs it can use. refs keeps the order placed.
     refs: dict[str, list[tuple[str, str | None]]] = {}
-    while len(order) < len(found):
-        placed = {deleted, *order}
+    while len(refs) < len(found):
+        placed = {deleted, *refs}
         waiting = [p for p in found if p not in refs]
-        plural = next(
-            (p for p in waiting if set(parents[p].values()) <= placed),
-            next(p for p in waiting if set(parents[p].values()) & placed),
+        ready = [p for p in waiting if set(parents[p].values()) <= placed]
+        plural = (
+            ready[0] if ready else next(p for p in waiting if set(parents[p].values()) & placed)
         )
-        order.append(plural)
         refs[plural] = [
             (attr, None if parent == deleted else parent)
             for attr, parent in parents[plural].items()
@@ -127,15 +125,15 @@ def _restricts_along(
         ]
     deep = [
         (child, plural)
-        for plural in order
+        for plural in refs
         for child in contexts[plural].restricting_children
         if child.names.plural in may_go
     ]
     needed = {plural for _, plural in deep}
-    for plural in reversed(order):
+    for plural in reversed(refs):
         if plural in needed:
             needed.update(parent for _, parent in refs[plural] if parent)
-    going = [Going(contexts[p].names, refs[p]) for p in order if p in needed]
+    going = [Going(contexts[p].names, refs[p]) for p in refs if p in needed]
     return deep, going
 
 
