@@ -117,6 +117,20 @@ class ResourceContext:
         return [f.name for f in self.refs if f.ref and f.ref.target == target]
 
     @property
+    def repository_models(self) -> list[Names]:
+        """The other resources the repository queries: children a soft delete marks or
+        clears, those a delete checks for restricts (and the records going with it), and
+        the parents whose deletion hides a record."""
+        others = [
+            *(c.names for c in self.soft_cascades + self.soft_set_nulls + self.checked_restricts),
+            *(g.names for g in self.going),
+            *(c.names for c, _ in self.deep_restricts),
+            *(f.ref.target for f in self.hidden_with_parent if f.ref),
+        ]
+        unique = {n.plural: n for n in others if n.plural != self.names.plural}
+        return list(unique.values())
+
+    @property
     def routes(self) -> list[Route]:
         """Every route the resource serves: the collection's, one record's, then those
         under each nested parent."""
