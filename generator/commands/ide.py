@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from generator.errors import ScaffoldError
+from generator.sync.files import write_whole
 
 EDITOR_SCHEMA = ".vscode/scaffold-spec.schema.json"
 
@@ -26,12 +27,9 @@ def write_editor_schema(project_root: Path) -> Path:
     path = project_root / EDITOR_SCHEMA
     text = editor_schema_text()
     try:
-        if path.is_file() and path.read_text(encoding="utf-8") == text:
-            return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staged = path.with_name(f".{path.name}.tmp")
-        staged.write_text(text, encoding="utf-8")
-        staged.replace(path)
+        unchanged = path.is_file() and path.read_text(encoding="utf-8") == text
     except OSError as error:
         raise ScaffoldError(f"cannot write {EDITOR_SCHEMA}: {error.strerror or error}") from None
+    if not unchanged:
+        write_whole(path, text, EDITOR_SCHEMA)
     return path

@@ -24,6 +24,7 @@ from generator.importers.openapi import Draft, Unmapped, convert, rename_reserve
 from generator.naming import Names
 from generator.spec import load_spec_text
 from generator.spec.load import deep_flow_collection
+from generator.sync.files import write_whole
 
 # What an OpenAPI document may cost (big real ones hold about a million values and nest
 # about 30 levels deep): more is a hostile file, refused before it hangs the import.
@@ -87,7 +88,7 @@ def import_openapi(
         _check(text, shown, draft)
         planned.append((path, text, draft))
     for path, text, draft in planned:
-        _write(path, text)
+        write_whole(path, text)
         report.written.append(display_path(path, project_root))
         report.resources.append(draft.names.plural)
     return report
@@ -203,16 +204,6 @@ def _check(text: str, shown: str, draft: Draft) -> None:
         f.get("description") for f in draft.fields.values()
     ]:
         raise ScaffoldError(f"internal error: descriptions of {draft.pointer} changed in YAML")
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staged = path.with_name(f".{path.name}.tmp")
-        staged.write_text(text, encoding="utf-8")
-        staged.replace(path)
-    except OSError as error:
-        raise ScaffoldError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _string(text: str) -> str:

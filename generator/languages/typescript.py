@@ -110,6 +110,9 @@ _TOKENS = re.compile(
 )
 
 
+_TEMPLATE_TEXT = re.compile(r"(?:\\.|[^`\\$]|\$(?!\{))*")  # up to a backtick or a ${
+
+
 def referenced_names(code: str) -> set[str]:
     """The identifiers ``code`` refers to, leaving out comments, string literals, the text
     of template literals (their ``${...}`` parts are code) and property names after a
@@ -119,7 +122,7 @@ def referenced_names(code: str) -> set[str]:
     pos = 0
     while pos < len(code):
         if stack and stack[-1] == "`":  # template text: up to its end or a ${
-            match = re.compile(r"(?:\\.|[^`\\$]|\$(?!\{))*").match(code, pos)
+            match = _TEMPLATE_TEXT.match(code, pos)
             assert match is not None
             pos = match.end()
             if code.startswith("${", pos):
