@@ -1,12 +1,13 @@
 """The spec reference tables, generated from the spec models so they cannot drift.
 
-An mkdocs hook (listed under `hooks:` in mkdocs.yml): when docs/spec.md is built, the text
+An mkdocs hook (listed under `hooks:` in mkdocs.yml): when docs/spec.md or docs/shorthand.md
+is built, the text
 between each `<!-- BEGIN name -->` and `<!-- END name -->` marker is replaced by tables
 rendered from `generator.spec.model` (ResourceSpec, FieldSpec, Pagination and any model
 they grow, their model_fields), from the type registry (generator/types/) and from each
 stack's stack.yaml. The hand-written prose around the markers is kept.
 
-The file in the repository carries the same tables, so it reads right on a code host too.
+The files in the repository carry the same tables, so it reads right on a code host too.
 A build whose copy is stale warns (so `mkdocs build --strict` fails); refresh it with
 
     .venv/bin/python docs/hooks/spec_reference.py
@@ -27,7 +28,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 ROOT = Path(__file__).resolve().parents[2]
-SPEC_PAGE = "spec.md"
+PAGES = ("spec.md", "shorthand.md")  # the pages with generated regions
 REGION = re.compile(
     r"(<!-- BEGIN (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- END (?P=name) -->)", re.S
 )
@@ -37,36 +38,39 @@ log = logging.getLogger("mkdocs.hooks.spec_reference")
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    if page.file.src_uri != SPEC_PAGE:
+    if page.file.src_uri not in PAGES:
         return markdown
-    rendered = render(markdown)
+    rendered = render(markdown, page.file.src_uri)
     if rendered != markdown:
         log.warning(
-            "docs/spec.md: the generated tables are out of date with generator/spec/model.py;"
-            " refresh them with: .venv/bin/python docs/hooks/spec_reference.py"
+            f"docs/{page.file.src_uri}: the generated tables are out of date with the spec"
+            " models or the type registry; refresh them with:"
+            " .venv/bin/python docs/hooks/spec_reference.py"
         )
     return rendered
 
 
-def render(markdown: str) -> str:
-    """``markdown`` with every generated region filled afresh."""
-    regions = regions_text()
+def render(markdown: str, page: str = "spec.md") -> str:
+    """``markdown`` (docs/<page>) with every generated region filled afresh."""
+    regions = regions_text(page)
     found = {m.group("name") for m in REGION.finditer(markdown)}
     missing = sorted(set(regions) - found)
     if missing:
-        raise ValueError(f"docs/spec.md has no <!-- BEGIN {missing[0]} --> ... END marker")
+        raise ValueError(f"docs/{page} has no <!-- BEGIN {missing[0]} --> ... END marker")
 
     def fill(match: re.Match[str]) -> str:
         name = match.group("name")
         if name not in regions:
-            raise ValueError(f"docs/spec.md: unknown generated region {name!r}")
+            raise ValueError(f"docs/{page}: unknown generated region {name!r}")
         return f"{match.group(1)}{regions[name]}{match.group(4)}"
 
     return REGION.sub(fill, markdown)
 
 
-def regions_text() -> dict[str, str]:
+def regions_text(page: str = "spec.md") -> dict[str, str]:
     _importable()
+    if page == "shorthand.md":
+        return {"shorthand-types": shorthand_types_markdown()}
     return {"spec-keys": keys_markdown(), "spec-types": types_markdown()}
 
 
@@ -197,6 +201,20 @@ def types_markdown() -> str:
     return _table(header, rows)
 
 
+def shorthand_types_markdown() -> str:
+    """What a person types for each type in the shorthand, and the spec it gives."""
+    from generator.types import TYPES
+
+    rows = []
+    for name, spec_type in TYPES.items():
+        first = spec_type.shorthand or name
+        words = dict.fromkeys([first, name, *spec_type.aliases])
+        forms = spec_type.shorthand_forms or ", ".join(f"`{word}`" for word in words)
+        spec = spec_type.shorthand_spec or f"`type: {name}`"
+        rows.append([forms, spec, spec_type.shorthand_note])
+    return _table(["you type", "spec", "notes"], rows)
+
+
 def _code(text: Any) -> str:
     if not isinstance(text, str):
         return "—"
@@ -225,15 +243,16 @@ def _importable() -> None:
 
 
 def main() -> None:
-    """Refresh the tables in docs/spec.md (run after changing the spec models)."""
-    page = ROOT / "docs" / SPEC_PAGE
-    text = page.read_text(encoding="utf-8")
-    updated = render(text)
-    if updated == text:
-        print(f"{page.relative_to(ROOT)} is up to date")
-        return
-    page.write_text(updated, encoding="utf-8")
-    print(f"refreshed the generated tables in {page.relative_to(ROOT)}")
+    """Refresh the generated tables (run after changing the spec models or a type)."""
+    for name in PAGES:
+        page = ROOT / "docs" / name
+        text = page.read_text(encoding="utf-8")
+        updated = render(text, name)
+        if updated == text:
+            print(f"{page.relative_to(ROOT)} is up to date")
+            continue
+        page.write_text(updated, encoding="utf-8")
+        print(f"refreshed the generated tables in {page.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

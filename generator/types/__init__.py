@@ -41,6 +41,11 @@ class SpecType:
     may_be_unique: bool = True
     text_default: bool = False  # its default is kept as the text typed (the loader checks it)
     formats: tuple[str, ...] = ()  # OpenAPI string formats imported as this type
+    # The shorthand reference's row (docs/shorthand.md): what a person types, if more than
+    # its words (markdown), the spec it gives, if more than `type: <name>`, and a remark.
+    shorthand_forms: str = ""
+    shorthand_spec: str = ""
+    shorthand_note: str = ""
 
     @property
     def stored_as(self) -> str:

@@ -207,6 +207,7 @@ INTEGER = Whole(
     " unbounded",
     aliases=("int",),
     shorthand="int",
+    shorthand_note="32 bits",
     integer_range=(INT32_MIN, INT32_MAX),
     bits="int32",
     numeric=True,
@@ -216,6 +217,7 @@ BIGINT = Whole(
     "bigint",
     40,
     "JSON number, whole (never a string or a boolean); 64 bits",
+    shorthand_note="64 bits",
     integer_range=(INT64_MIN, INT64_MAX),
     bits="int64",
     numeric=True,
@@ -236,6 +238,10 @@ TYPES = [
         60,
         "exact, a JSON number or numeric string: `precision` significant digits (default 10),"
         ' `scale` after the point (default 2); returned as a string at that scale (`"10.00"`)',
+        shorthand_forms="`decimal`, `decimal(10,2)`",
+        shorthand_spec="`type: decimal`, `precision: 10, scale: 2`",
+        shorthand_note="precision 1 to 15 (the digits SQLite keeps exactly), scale <= precision;"
+        " the spec's defaults are 10 and 2",
         numeric=True,
         ordered=True,
     ),

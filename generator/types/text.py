@@ -194,6 +194,10 @@ TYPES = [
         "enum",
         130,
         "one of `values`; stored as a string with a CHECK constraint",
+        shorthand_forms="`enum(a,b,c)`",
+        shorthand_spec="`type: enum, values: [a, b, c]`",
+        shorthand_note="no quotes; spaces around commas are dropped; a value cannot hold `,` or"
+        " `)`",
         storage="string",
         searchable=True,
         text_default=True,

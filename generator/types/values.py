@@ -1,11 +1,11 @@
-"""The rest: boolean, date, datetime (with a time zone), uuid, json, ref."""
+"""The rest: boolean, date, time (of day), datetime (with a time zone), uuid, json, ref."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from generator.naming import with_article
@@ -72,6 +72,30 @@ class Date(Parsed):
             ("impossible_date", "2024-02-30"),
             ("wrong_type", True),
             ("number", 1700000000),
+        ]
+
+
+@dataclass(frozen=True)
+class TimeOfDay(Parsed):
+    def parse(self, text: str) -> object:
+        return time.fromisoformat(text)
+
+    def as_returned(self, parsed: Any, typed: str) -> str:
+        if parsed.tzinfo is not None:
+            raise ValueError(f"default {typed!r} is a time of day without a zone, like '09:30'")
+        return str(parsed.isoformat())
+
+    def sample(self, name: str, spec: FieldSpec, n: int) -> object:
+        moment = datetime.combine(_BASE_DATE, time(9, 30)) + timedelta(seconds=n)
+        return moment.time().isoformat()
+
+    def invalid(self, spec: FieldSpec) -> list[tuple[str, object]]:
+        return [
+            ("zoned_time", "10:30:00Z"),
+            ("not_a_time", "not-a-time"),
+            ("impossible_time", "25:00:00"),
+            ("wrong_type", True),
+            ("number", 1030),
         ]
 
 
@@ -153,10 +177,19 @@ TYPES = [
         text_default=True,
         formats=("date",),
     ),
+    TimeOfDay(
+        "time",
+        85,
+        '`"09:30:00"`, a time of day without a zone (`"09:30"` is `"09:30:00"`)',
+        ordered=True,
+        text_default=True,
+        formats=("time",),
+    ),
     Moment(
         "datetime",
         90,
         '`"2024-01-15T10:30:00Z"`; a time zone is required; stored and returned in UTC',
+        aliases=("timestamp",),
         ordered=True,
         text_default=True,
         formats=("date-time",),
@@ -173,6 +206,10 @@ TYPES = [
         "ref",
         150,
         "the id of a record of the resource `to`; `on_delete` says what its deletion does",
+        shorthand_forms="`ref`, `ref(course)`",
+        shorthand_spec="`type: ref, to: course`",
+        shorthand_note="`to` defaults to the field name; name a ref after what it points to"
+        " (`course`, not `course_id`)",
         storage="uuid",
         sortable=False,
         may_be_unique=False,

@@ -20,8 +20,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from generator.samples import sample_value
+from generator.types import NUMERIC_TYPES, TYPES
 from generator.types.numbers import INT32_MAX, INT64_MAX, integer_bounds
 from generator.types.text import length_bounds
+from generator.types.values import Parsed
 from tests.conformance.support import (
     Api,
     Check,
@@ -136,7 +138,11 @@ def _values(res: Resource, name: str, count: int, s: Session) -> list[object]:
         first = datetime(2001, 1, 1, tzinfo=UTC) + timedelta(seconds=_RNG.randint(0, 10**9))
         moments = [first + timedelta(hours=k) for k in range(count)]
         return [m.isoformat().replace("+00:00", "Z") for m in moments]
-    return _numbers(spec, count)
+    if kind in NUMERIC_TYPES:
+        return _numbers(spec, count)
+    # Any other type: the registry's samples, ascending in n for an ordered type.
+    start = _RNG.randint(0, 1000)
+    return [sample_value(name, spec, start + k) for k in range(count)]
 
 
 def _text(value: object) -> str:
@@ -290,6 +296,9 @@ def _bad_texts(res: Resource, name: str) -> list[str]:
         while wrong in spec["values"]:
             wrong += "-x"
         return [wrong]
+    if isinstance(TYPES.get(kind), Parsed):  # any other type of one text form (a time)
+        invalid = TYPES[kind].invalid(spec)
+        return [value for _, value in invalid if isinstance(value, str)]
     return ["a\x00b"]  # no text holds NUL
 
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.types import ORDERED_TYPES
+
 ACTIONS = ("list", "read", "create", "update", "delete")
 DEFAULT_AUTH = {
     "list": ("public",),
@@ -18,9 +20,7 @@ DEFAULT_AUTH = {
 ADMIN_ROLE = "admin"
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 # Filter types that also take `_gte` / `_lte` (enums take `_in`; the others equality only).
-RANGE_FILTER_TYPES = frozenset(
-    {"integer", "bigint", "float", "decimal", "string", "email", "url", "date", "datetime"}
-)
+RANGE_FILTER_TYPES = ORDERED_TYPES
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from generator.spec.shorthand import (
     merge_into_spec,
     parse_fields,
 )
-from generator.types import FIELD_TYPES
+from generator.types import FIELD_TYPES, TEXT_DEFAULT_TYPES
 from generator.types.numbers import MAX_DECIMAL_PRECISION
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "shorthand.md"
@@ -255,10 +255,10 @@ ERRORS = [
                       "         ^^^^^^ unknown type `integr`; did you mean `integer`?"),
     ("body:txt", "  body:txt\n"
                  "       ^^^ unknown type `txt`; did you mean `text`?"),
-    ("when:timestamp", "  when:timestamp\n"
-                       "       ^^^^^^^^^ unknown type `timestamp`; expected one of: string,"
-                       " text, int, bigint, float, decimal, bool, date, datetime, uuid, email,"
-                       " url, enum(...), json, ref"),
+    ("when:moment", "  when:moment\n"
+                    "       ^^^^^^ unknown type `moment`; expected one of: string, text, int,"
+                    " bigint, float, decimal, bool, date, time, datetime, uuid, email, url,"
+                    " enum(...), json, ref"),
     ("title:string(120)", "  title:string(120)\n"
                           "              ^^^^^ `string` takes no `(...)`; write a length as a"
                           " modifier: title:string:120"),
@@ -703,7 +703,8 @@ ENUM_VALUES = st.one_of(
 ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20).filter(
     lambda t: not (len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"")
 )
-TEXT_LIKE = ("string", "str", "text", "email", "url", "uuid", "date", "datetime")
+# The words of the types whose default is kept as the text typed (the registry's text_default).
+TEXT_LIKE = tuple(word for word, kind in TYPE_ALIASES.items() if kind in TEXT_DEFAULT_TYPES)
 # Which flags each type takes, as the spec model rules (nested: refs only).
 FLAG_EXCLUDES = {
     "unique": {"ref", "boolean"},

@@ -8,7 +8,7 @@ import json
 import math
 import secrets
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -136,9 +136,9 @@ def _stored_value(raw: Any, column_type: Any) -> Any:
     )
     if isinstance(raw, bool) and kind is not bool:
         raise ValueError("a boolean where the column holds no booleans")
-    if kind in (date, datetime):
+    if hasattr(kind, "fromisoformat"):  # date, datetime, time: ISO text in JSON
         if not isinstance(raw, str):
-            raise ValueError("dates are strings")
+            raise ValueError("dates and times are strings")
         value = kind.fromisoformat(raw)
         if kind is datetime and value.tzinfo is None:
             raise ValueError("a datetime without a zone")

@@ -7,7 +7,7 @@ text by nature and keep pydantic's parsing of it.
 
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+_T = TypeVar("_T")
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
 
@@ -63,8 +64,9 @@ def _number(value: object) -> object:
 
 
 def _json_text(value: object) -> object:
-    """Dates and times come as JSON strings, never as numbers."""
-    if not isinstance(value, str | date):
+    """Values written as text in JSON (dates, times) come as strings, never as numbers,
+    booleans, null, arrays or objects. Python values (a default) pass to the type."""
+    if value is None or isinstance(value, int | float | Decimal | list | dict):
         raise PydanticCustomError("string_type", "Input should be a string")
     return value
 
@@ -73,7 +75,20 @@ def _json_text(value: object) -> object:
 JsonInt = Annotated[int, BeforeValidator(_number)]
 JsonFloat = Annotated[float, BeforeValidator(_number)]
 JsonBool = StrictBool
-JsonDate = Annotated[date, BeforeValidator(_json_text)]
+def _no_zone(value: _T) -> _T:
+    """A local value (a date, a time of day): one with a time zone is refused, since its
+    column would drop the zone and a later read would not return what was written."""
+    if getattr(value, "tzinfo", None) is not None:
+        raise PydanticCustomError(
+            "timezone_naive", "Input should not have timezone info"
+        )
+    return value
+
+
+# A local value parsed from a JSON string only: JsonText[date] takes "2024-01-15", never
+# 20240115; JsonText[time] takes "10:30", not "10:30Z".
+JsonText = Annotated[_T, BeforeValidator(_json_text), AfterValidator(_no_zone)]
+JsonDate = JsonText[date]
 
 
 def _utc(value: datetime) -> datetime:
