@@ -145,8 +145,9 @@ def _orderable(kind: str, value: object) -> object | None:
             return Decimal(str(value))
         if kind == "datetime":
             return parse_instant(value)
-        if isinstance(TYPES[kind], Parsed):  # a date, a time of day: the registry parses it
-            return TYPES[kind].parse(str(value))  # type: ignore[attr-defined]
+        spec_type = TYPES.get(kind)
+        if isinstance(spec_type, Parsed):  # a date, a time of day: the registry parses it
+            return spec_type.parse(str(value))
     except (ValueError, InvalidOperation):
         return None
     return None
