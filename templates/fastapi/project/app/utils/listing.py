@@ -86,7 +86,9 @@ def sign_cursor(text: str) -> str:
 def encode_cursor(position: dict[str, Any]) -> str:
     """An opaque, URL-safe, signed cursor for the row after which the next page
     starts."""
-    return sign_cursor(json.dumps(position, separators=(",", ":"), ensure_ascii=False, default=str))
+    return sign_cursor(
+        json.dumps(position, separators=(",", ":"), ensure_ascii=False, default=str)
+    )
 
 
 def decode_cursor(cursor: str) -> dict[str, Any]:
@@ -128,7 +130,9 @@ def _stored_value(raw: Any, column_type: Any) -> Any:
     kind: Any = column_type.python_type
     # Lengths, precision and scale are the stored type's (ExactDecimal keeps a Numeric).
     storage: Any = (
-        column_type.impl_instance if isinstance(column_type, TypeDecorator) else column_type
+        column_type.impl_instance
+        if isinstance(column_type, TypeDecorator)
+        else column_type
     )
     if isinstance(raw, bool) and kind is not bool:
         raise ValueError("a boolean where the column holds no booleans")
@@ -142,7 +146,9 @@ def _stored_value(raw: Any, column_type: Any) -> Any:
     if kind is int:
         if not isinstance(raw, int):
             raise ValueError("not an integer")
-        bits = next((b for n, b in _INTEGER_BITS.items() if type(storage).__name__ == n), 64)
+        bits = next(
+            (b for n, b in _INTEGER_BITS.items() if type(storage).__name__ == n), 64
+        )
         if not -(2 ** (bits - 1)) <= raw < 2 ** (bits - 1):
             raise ValueError("outside the column's range")
         return raw

@@ -46,7 +46,9 @@ def _http_url(value: str) -> str:
     try:
         _HTTP_URL.validate_python(value)
     except ValidationError:
-        raise PydanticCustomError("url_scheme", "must be an http or https URL") from None
+        raise PydanticCustomError(
+            "url_scheme", "must be an http or https URL"
+        ) from None
     return value
 
 
@@ -79,7 +81,9 @@ def _no_zone(value: _T) -> _T:
     """A local value (a date, a time of day): one with a time zone is refused, since its
     column would drop the zone and a later read would not return what was written."""
     if getattr(value, "tzinfo", None) is not None:
-        raise PydanticCustomError("timezone_naive", "Input should not have timezone info")
+        raise PydanticCustomError(
+            "timezone_naive", "Input should not have timezone info"
+        )
     return value
 
 
@@ -94,12 +98,16 @@ def _utc(value: datetime) -> datetime:
 
 
 # Stored and returned in UTC: what a write returns is what a later read returns.
-JsonDatetime = Annotated[AwareDatetime, BeforeValidator(_json_text), AfterValidator(_utc)]
+JsonDatetime = Annotated[
+    AwareDatetime, BeforeValidator(_json_text), AfterValidator(_utc)
+]
 
 
 def _not_a_boolean(value: object) -> object:
     if isinstance(value, bool):
-        raise PydanticCustomError("decimal_type", "Input should be a number or a numeric string")
+        raise PydanticCustomError(
+            "decimal_type", "Input should be a number or a numeric string"
+        )
     return value
 
 
